@@ -1,0 +1,201 @@
+//! settle_batch and reclaim_receipt: agent-signed receipts settle once, in one transfer.
+
+use crate::support::*;
+use anchor_lang::AccountDeserialize;
+use mpppal_settlement_program::ReceiptRecord;
+use mpppal_solana::settlement_ix::{self, ReceiptToSettle};
+use mpppal_solana::signed::{challenge_hash, ed25519_instruction, Receipt, SignedMessage};
+use mpppal_solana::{address, Pubkey};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+fn receipt(f: &Fixture, amount: u64, challenge: &str) -> Receipt {
+    Receipt {
+        wallet: f.wallet,
+        recipient: f.bob.pubkey(),
+        mint: f.mint(),
+        amount,
+        expires_at: NOON + 600,
+        challenge_hash: challenge_hash(challenge),
+    }
+}
+
+fn to_settle(r: &Receipt) -> ReceiptToSettle {
+    ReceiptToSettle {
+        amount: r.amount,
+        expires_at: r.expires_at,
+        challenge_hash: r.challenge_hash,
+    }
+}
+
+async fn settle(
+    f: &mut Fixture,
+    receipts: &[Receipt],
+    signed: &[SignedMessage],
+) -> Result<(), solana_program_test::BanksClientError> {
+    let settler = f.chain.payer().pubkey();
+    let list: Vec<_> = receipts.iter().map(to_settle).collect();
+    let ix =
+        settlement_ix::settle_batch(&settler, None, &f.wallet, &f.mint(), &f.bob.pubkey(), &list);
+    f.chain.send(&[ed25519_instruction(signed), ix], &[]).await
+}
+
+fn signed_by(agent: &Keypair, receipts: &[Receipt]) -> Vec<SignedMessage> {
+    receipts.iter().map(|r| r.sign(agent)).collect()
+}
+
+#[tokio::test]
+async fn settles_a_batch_in_one_transfer_and_records_each_receipt() {
+    let mut f = fixture().await;
+    let receipts: Vec<_> = (0..8)
+        .map(|i| receipt(&f, 1_000 * (i + 1), &format!("ch-{i}")))
+        .collect();
+    let signed = signed_by(&f.agent, &receipts);
+    settle(&mut f, &receipts, &signed).await.unwrap();
+    assert_eq!(f.balance(&f.bob_usdc.clone()).await, 36_000);
+    assert_eq!(f.balance(&f.vault.clone()).await, 100 * USDC - 36_000);
+    let w = f.wallet_state().await;
+    assert_eq!((w.spent_today, w.nonce), (36_000, 1));
+    let (record, _) = address::receipt_record(&f.wallet, &receipts[3].challenge_hash);
+    let account = f
+        .chain
+        .context
+        .banks_client
+        .get_account(record)
+        .await
+        .unwrap()
+        .unwrap();
+    let record = ReceiptRecord::try_deserialize(&mut account.data.as_slice()).unwrap();
+    assert_eq!((record.amount, record.recipient), (4_000, f.bob.pubkey()));
+}
+
+#[tokio::test]
+async fn a_resubmitted_batch_pays_nothing_twice() {
+    let mut f = fixture().await;
+    let receipts = vec![receipt(&f, 5_000, "a"), receipt(&f, 7_000, "b")];
+    let signed = signed_by(&f.agent, &receipts);
+    settle(&mut f, &receipts, &signed).await.unwrap();
+    settle(&mut f, &receipts, &signed).await.unwrap();
+    // One old receipt and one new one: only the new one pays.
+    let mixed = vec![receipts[0], receipt(&f, 1_000, "c")];
+    let signed = signed_by(&f.agent, &mixed);
+    settle(&mut f, &mixed, &signed).await.unwrap();
+    assert_eq!(f.balance(&f.bob_usdc.clone()).await, 13_000);
+}
+
+#[tokio::test]
+async fn skips_receipts_the_policy_refuses_and_settles_the_rest() {
+    let mut f = fixture().await;
+    // 5 USDC receipts escalate (threshold 1 USDC) and are skipped without the owner.
+    let receipts = vec![
+        receipt(&f, 900_000, "ok"),
+        receipt(&f, 5 * USDC, "big"),
+        receipt(&f, 6 * USDC, "huge"),
+    ];
+    let signed = signed_by(&f.agent, &receipts);
+    settle(&mut f, &receipts, &signed).await.unwrap();
+    assert_eq!(f.balance(&f.bob_usdc.clone()).await, 900_000);
+    // The skipped receipts left no record, so they can settle later (e.g. with the owner).
+    let (record, _) = address::receipt_record(&f.wallet, &receipts[1].challenge_hash);
+    assert!(f
+        .chain
+        .context
+        .banks_client
+        .get_account(record)
+        .await
+        .unwrap()
+        .is_none());
+}
+
+#[tokio::test]
+async fn skips_expired_receipts() {
+    let mut f = fixture().await;
+    let mut old = receipt(&f, 1_000, "old");
+    old.expires_at = NOON - 1;
+    let fresh = receipt(&f, 2_000, "fresh");
+    let signed = signed_by(&f.agent, &[old, fresh]);
+    settle(&mut f, &[old, fresh], &signed).await.unwrap();
+    assert_eq!(f.balance(&f.bob_usdc.clone()).await, 2_000);
+}
+
+#[tokio::test]
+async fn refuses_receipts_not_signed_by_the_agent_or_altered() {
+    let mut f = fixture().await;
+    let r = receipt(&f, 1_000, "x");
+    let mallory = Keypair::new();
+    assert_eq!(
+        error_code(settle(&mut f, &[r], &signed_by(&mallory, &[r])).await),
+        settle_err::RECEIPT_NOT_SIGNED
+    );
+    let signed = signed_by(&f.agent, &[r]);
+    let inflated = Receipt { amount: 2_000, ..r };
+    assert_eq!(
+        error_code(settle(&mut f, &[inflated], &signed).await),
+        settle_err::RECEIPT_NOT_SIGNED
+    );
+    // Signed for another recipient, settled to Bob.
+    let for_carol = Receipt {
+        recipient: Pubkey::new_unique(),
+        ..r
+    };
+    let signed_for_carol = signed_by(&f.agent, &[for_carol]);
+    assert_eq!(
+        error_code(settle(&mut f, &[r], &signed_for_carol).await),
+        settle_err::RECEIPT_NOT_SIGNED
+    );
+    assert_eq!(f.balance(&f.bob_usdc.clone()).await, 0);
+}
+
+#[tokio::test]
+async fn refuses_empty_batches_and_wrong_record_accounts() {
+    let mut f = fixture().await;
+    assert_eq!(
+        error_code(settle(&mut f, &[], &[]).await),
+        settle_err::BATCH_SIZE
+    );
+    let r = receipt(&f, 1_000, "y");
+    let signed = signed_by(&f.agent, &[r]);
+    let settler = f.chain.payer().pubkey();
+    let mut ix = settlement_ix::settle_batch(
+        &settler,
+        None,
+        &f.wallet,
+        &f.mint(),
+        &f.bob.pubkey(),
+        &[to_settle(&r)],
+    );
+    let last = ix.accounts.len() - 1;
+    ix.accounts[last].pubkey = Pubkey::new_unique();
+    assert_eq!(
+        error_code(f.chain.send(&[ed25519_instruction(&signed), ix], &[]).await),
+        settle_err::RECORD_MISMATCH
+    );
+}
+
+#[tokio::test]
+async fn reclaim_returns_rent_only_after_expiry_and_the_receipt_stays_dead() {
+    let mut f = fixture().await;
+    let r = receipt(&f, 1_000, "z");
+    let signed = signed_by(&f.agent, &[r]);
+    settle(&mut f, &[r], &signed).await.unwrap();
+    let (record, _) = address::receipt_record(&f.wallet, &r.challenge_hash);
+    let settler = f.chain.payer().pubkey();
+    let reclaim = settlement_ix::reclaim_receipt(&record, &settler);
+    assert_eq!(
+        error_code(f.chain.send(std::slice::from_ref(&reclaim), &[]).await),
+        settle_err::RECEIPT_NOT_EXPIRED
+    );
+    f.chain.set_time(r.expires_at + 1).await;
+    f.chain.send(&[reclaim], &[]).await.unwrap();
+    assert!(f
+        .chain
+        .context
+        .banks_client
+        .get_account(record)
+        .await
+        .unwrap()
+        .is_none());
+    // With the record gone the receipt is still refused: it has expired.
+    settle(&mut f, &[r], &signed).await.unwrap();
+    assert_eq!(f.balance(&f.bob_usdc.clone()).await, 1_000);
+}

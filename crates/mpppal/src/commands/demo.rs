@@ -1,0 +1,10 @@
+//! `mpppal demo`: the story of an agent wallet, on a chain the command starts itself.
+
+use anyhow::Result;
+
+pub fn run() -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(crate::demo::story())
+}

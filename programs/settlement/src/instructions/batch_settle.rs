@@ -1,0 +1,218 @@
+//! `settle_batch`: settle agent-signed payment receipts from one wallet to one recipient.
+
+use anchor_lang::prelude::*;
+use anchor_spl::token::{Mint, Token, TokenAccount};
+use mpppal_policy::{evaluate, Payment, Verdict};
+use mpppal_policy_program::program::PolicyProgram;
+use mpppal_policy_program::{DebitArgs, DebitAuthorization, Wallet};
+
+use crate::constants::{RECEIPT_SEED, SETTLEMENT_AUTHORITY};
+use crate::ed25519::{is_signed, verified_messages};
+use crate::errors::SettlementError;
+use crate::events::{BatchSettled, ReceiptSettled, ReceiptSkipped};
+use crate::messages::receipt_message;
+use crate::pda_account;
+use crate::policy_cpi::{self, DebitAccounts};
+use crate::state::ReceiptRecord;
+
+/// Most receipts in one batch; more would not fit one transaction's accounts and signatures.
+pub const MAX_BATCH: usize = 16;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct BatchReceipt {
+    pub amount: u64,
+    pub expires_at: i64,
+    /// SHA-256 of the MPP challenge id the receipt paid.
+    pub challenge_hash: [u8; 32],
+    /// Bump of the receipt record PDA, so the program checks the address without a search.
+    pub record_bump: u8,
+}
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct SettleBatchArgs {
+    pub receipts: Vec<BatchReceipt>,
+}
+
+/// Remaining accounts: one writable receipt record PDA per receipt, in order.
+#[derive(Accounts)]
+pub struct SettleBatch<'info> {
+    /// Submits the batch and pays the receipt records' rent (returned by `reclaim_receipt`).
+    #[account(mut)]
+    pub settler: Signer<'info>,
+    /// The owner's co-signature lets receipts above the escalation threshold settle.
+    pub owner_cosigner: Option<Signer<'info>>,
+    #[account(mut, has_one = mint)]
+    pub wallet: Account<'info, Wallet>,
+    /// CHECK: the Policy Program checks it is the wallet's vault.
+    #[account(mut)]
+    pub vault: UncheckedAccount<'info>,
+    pub mint: Account<'info, Mint>,
+    /// CHECK: the recipient named in the receipts; the destination must belong to it.
+    pub recipient: UncheckedAccount<'info>,
+    #[account(mut, token::mint = mint, token::authority = recipient)]
+    pub destination: Account<'info, TokenAccount>,
+    /// CHECK: the instructions sysvar, by address.
+    #[account(address = solana_instructions_sysvar::ID)]
+    pub instructions: UncheckedAccount<'info>,
+    /// CHECK: this program's signing PDA, only passed on to the Policy Program.
+    #[account(address = SETTLEMENT_AUTHORITY)]
+    pub settlement_authority: UncheckedAccount<'info>,
+    pub policy_program: Program<'info, PolicyProgram>,
+    pub token_program: Program<'info, Token>,
+    pub system_program: Program<'info, System>,
+}
+
+pub(crate) fn handle<'info>(
+    ctx: Context<'info, SettleBatch<'info>>,
+    args: SettleBatchArgs,
+) -> Result<()> {
+    let a = &ctx.accounts;
+    let receipts = &args.receipts;
+    require!(
+        (1..=MAX_BATCH).contains(&receipts.len()),
+        SettlementError::BatchSize
+    );
+    require!(
+        ctx.remaining_accounts.len() == receipts.len(),
+        SettlementError::ReceiptRecordMismatch
+    );
+    let now = Clock::get()?.unix_timestamp;
+    let wallet_key = a.wallet.key();
+    let recipient = a.recipient.key();
+    let mint = a.mint.key();
+    let owner_cosigned = a
+        .owner_cosigner
+        .as_ref()
+        .is_some_and(|s| s.key() == a.wallet.owner);
+    let verified = verified_messages(&a.instructions.to_account_info())?;
+    let policy = a.wallet.policy.to_policy();
+    // A shadow of the wallet's spend lets us skip the receipts the policy would refuse: a
+    // refusal inside the Policy Program's CPI would fail the whole batch.
+    let mut spend = a.wallet.spend();
+    let mut items = Vec::with_capacity(receipts.len());
+    let mut skipped = 0u32;
+
+    for (receipt, record) in receipts.iter().zip(ctx.remaining_accounts) {
+        let bump = [receipt.record_bump];
+        let seeds: &[&[u8]] = &[
+            RECEIPT_SEED,
+            wallet_key.as_ref(),
+            &receipt.challenge_hash,
+            &bump,
+        ];
+        let derived = Pubkey::create_program_address(seeds, &crate::ID)
+            .map_err(|_| SettlementError::ReceiptRecordMismatch)?;
+        require_keys_eq!(
+            derived,
+            record.key(),
+            SettlementError::ReceiptRecordMismatch
+        );
+
+        let message = receipt_message(
+            &wallet_key,
+            &recipient,
+            &mint,
+            receipt.amount,
+            receipt.expires_at,
+            &receipt.challenge_hash,
+        );
+        require!(
+            is_signed(&verified, &a.wallet.agent, &message),
+            SettlementError::ReceiptNotSigned
+        );
+
+        let skip = if record.owner == &crate::ID {
+            Some("already_settled")
+        } else if receipt.expires_at < now {
+            Some("expired")
+        } else {
+            let payment = Payment {
+                amount: receipt.amount,
+                counterparty: recipient.to_bytes(),
+                category: None,
+                memo: None,
+                owner_cosigned,
+            };
+            match evaluate(&policy, &spend, &payment, now) {
+                Verdict::Allow => None,
+                Verdict::Escalate(_) => Some("escalation_required"),
+                Verdict::Deny(reason) => Some(reason.code()),
+            }
+        };
+        if let Some(reason) = skip {
+            skipped += 1;
+            emit!(ReceiptSkipped {
+                wallet: wallet_key,
+                challenge_hash: receipt.challenge_hash,
+                reason: reason.to_string(),
+            });
+            continue;
+        }
+        spend
+            .record(receipt.amount, now)
+            .map_err(|_| SettlementError::Overflow)?;
+        items.push(receipt.amount);
+
+        let space = 8 + ReceiptRecord::INIT_SPACE;
+        pda_account::create(
+            &a.settler.to_account_info(),
+            record,
+            &a.system_program.to_account_info(),
+            space,
+            seeds,
+        )?;
+        let data = ReceiptRecord {
+            wallet: wallet_key,
+            recipient,
+            amount: receipt.amount,
+            expires_at: receipt.expires_at,
+            settled_at: now,
+            rent_payer: a.settler.key(),
+        };
+        data.try_serialize(&mut &mut record.try_borrow_mut_data()?[..])?;
+        emit!(ReceiptSettled {
+            wallet: wallet_key,
+            recipient,
+            challenge_hash: receipt.challenge_hash,
+            amount: receipt.amount,
+        });
+    }
+
+    let settled = items.len() as u32;
+    let total = items
+        .iter()
+        .try_fold(0u64, |sum, &x| sum.checked_add(x))
+        .ok_or(SettlementError::Overflow)?;
+    if !items.is_empty() {
+        policy_cpi::debit(
+            DebitAccounts {
+                policy_program: a.policy_program.to_account_info(),
+                settlement_authority: a.settlement_authority.to_account_info(),
+                agent: None,
+                owner_cosigner: a.owner_cosigner.as_ref().map(|s| s.to_account_info()),
+                wallet: a.wallet.to_account_info(),
+                vault: a.vault.to_account_info(),
+                mint: a.mint.to_account_info(),
+                destination: a.destination.to_account_info(),
+                token_program: a.token_program.to_account_info(),
+            },
+            DebitArgs {
+                items,
+                counterparty: recipient,
+                expected_nonce: None,
+                memo: None,
+                category: None,
+                authorization: DebitAuthorization::VerifiedReceipt,
+                to_escrow: false,
+            },
+        )?;
+    }
+    emit!(BatchSettled {
+        wallet: wallet_key,
+        recipient,
+        settled,
+        skipped,
+        total,
+    });
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! `expire_session`: the payer's timeout path when the payee never closed.
+
+use anchor_lang::prelude::*;
+use anchor_spl::token::{Mint, Token, TokenAccount};
+use mpppal_policy_program::program::PolicyProgram;
+use mpppal_policy_program::Wallet;
+
+use crate::constants::{CLOSE_GRACE_SECONDS, SETTLEMENT_AUTHORITY};
+use crate::errors::SettlementError;
+use crate::escrow::{self, EscrowAccounts};
+use crate::events::SessionClosed;
+use crate::state::{Session, SessionStatus};
+
+#[derive(Accounts)]
+pub struct ExpireSession<'info> {
+    #[account(
+        mut,
+        has_one = wallet,
+        has_one = escrow,
+        has_one = mint,
+        has_one = payee_token_account,
+        has_one = rent_payer,
+    )]
+    pub session: Account<'info, Session>,
+    /// CHECK: the session's escrow (`has_one`); read once the session is known to be open,
+    /// because a finished session's escrow no longer exists.
+    #[account(mut)]
+    pub escrow: UncheckedAccount<'info>,
+    /// CHECK: bound by `has_one`; nothing is paid to it when a session expires.
+    pub payee_token_account: UncheckedAccount<'info>,
+    #[account(mut, has_one = vault)]
+    pub wallet: Account<'info, Wallet>,
+    /// CHECK: the wallet's vault (`has_one` above).
+    #[account(mut)]
+    pub vault: UncheckedAccount<'info>,
+    pub mint: Account<'info, Mint>,
+    /// CHECK: receives the escrow account's rent; bound by `has_one` on the session.
+    #[account(mut)]
+    pub rent_payer: UncheckedAccount<'info>,
+    /// CHECK: this program's signing PDA, only passed on to the Policy Program.
+    #[account(address = SETTLEMENT_AUTHORITY)]
+    pub settlement_authority: UncheckedAccount<'info>,
+    pub policy_program: Program<'info, PolicyProgram>,
+    pub token_program: Program<'info, Token>,
+}
+
+pub(crate) fn handle<'info>(ctx: Context<'info, ExpireSession<'info>>) -> Result<()> {
+    let a = ctx.accounts;
+    let now = Clock::get()?.unix_timestamp;
+    require!(
+        a.session.status == SessionStatus::Open,
+        SettlementError::SessionNotOpen
+    );
+    require!(
+        now > a.session.expires_at.saturating_add(CLOSE_GRACE_SECONDS),
+        SettlementError::SessionStillClaimable
+    );
+    let escrow_account = Account::<TokenAccount>::try_from(a.escrow.as_ref())?;
+    let refunded = escrow::settle(
+        EscrowAccounts {
+            session: &mut a.session,
+            escrow: &escrow_account,
+            mint: &a.mint,
+            payee_token_account: &a.payee_token_account.to_account_info(),
+            vault: &a.vault.to_account_info(),
+            wallet: &a.wallet.to_account_info(),
+            rent_payer: &a.rent_payer.to_account_info(),
+            settlement_authority: &a.settlement_authority.to_account_info(),
+            policy_program: &a.policy_program.to_account_info(),
+            token_program: &a.token_program,
+        },
+        0,
+        now,
+        SessionStatus::Expired,
+    )?;
+    emit!(SessionClosed {
+        session: a.session.key(),
+        wallet: a.session.wallet,
+        payee: a.session.payee,
+        paid: 0,
+        refunded,
+        expired: true,
+    });
+    Ok(())
+}
