@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 
 mod commands;
 mod demo;
+mod program_output;
 
 #[derive(Parser)]
 #[command(
@@ -23,6 +24,11 @@ enum Command {
 }
 
 fn main() {
+    // The Solana runtime logs every instruction at debug level; keep the terminal for the
+    // story unless the user asks for more with RUST_LOG.
+    if std::env::var_os("RUST_LOG").is_none() {
+        std::env::set_var("RUST_LOG", "error");
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo => commands::demo::run(),

@@ -19,6 +19,7 @@ pub mod constants;
 pub mod errors;
 pub mod events;
 pub mod instructions;
+pub mod log;
 pub mod state;
 
 pub use instructions::*;

@@ -6,5 +6,6 @@ pub fn run() -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(crate::demo::story())
+    let out = crate::program_output::take_stdout()?;
+    runtime.block_on(crate::demo::story(Box::new(out)))
 }

@@ -15,6 +15,7 @@ use mpppal_solana::signed::{ed25519_instruction, sign_voucher};
 use narrator::{usdc, Narrator};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
+use std::io::Write;
 
 const USDC: u64 = 1_000_000;
 /// Requests in the demo session, each paid by a cumulative voucher.
@@ -22,8 +23,8 @@ const SESSION_REQUESTS: u64 = 1_000;
 /// Price of one session request in base units (0.001 USDC).
 const PRICE_PER_REQUEST: u64 = 1_000;
 
-pub async fn story() -> Result<()> {
-    let mut n = Narrator::default();
+pub async fn story(out: Box<dyn Write + Send>) -> Result<()> {
+    let mut n = Narrator::new(out);
     n.step(
         "Starting an embedded Solana chain (Policy + Settlement programs, SPL Token, local USDC)",
     );

@@ -1,9 +1,10 @@
 //! Prints the demo's steps and keeps count of transactions.
 
 use anyhow::{bail, Result};
+use std::io::Write;
 
-#[derive(Default)]
 pub struct Narrator {
+    out: Box<dyn Write + Send>,
     step: u32,
     transactions: u32,
 }
@@ -17,14 +18,29 @@ pub fn usdc(base_units: u64) -> String {
     )
 }
 
+// A demo whose terminal went away has nobody to tell; writes to `out` ignore errors.
+macro_rules! say {
+    ($n:expr, $($arg:tt)*) => {
+        let _ = writeln!($n.out, $($arg)*);
+    };
+}
+
 impl Narrator {
-    pub fn step(&mut self, text: &str) {
-        self.step += 1;
-        println!("\n{:>2}. {text}", self.step);
+    pub fn new(out: Box<dyn Write + Send>) -> Self {
+        Self {
+            out,
+            step: 0,
+            transactions: 0,
+        }
     }
 
-    pub fn detail(&self, text: &str) {
-        println!("      {text}");
+    pub fn step(&mut self, text: &str) {
+        self.step += 1;
+        say!(self, "\n{:>2}. {text}", self.step);
+    }
+
+    pub fn detail(&mut self, text: &str) {
+        say!(self, "      {text}");
     }
 
     pub fn count_tx(&mut self) {
@@ -36,7 +52,7 @@ impl Narrator {
         match result {
             Ok(()) => {
                 self.count_tx();
-                println!("      ok (on-chain transaction #{})", self.transactions);
+                say!(self, "      ok (on-chain transaction #{})", self.transactions);
                 Ok(())
             }
             Err(reason) => bail!("step {} failed: {reason}", self.step),
@@ -48,22 +64,22 @@ impl Narrator {
         match result {
             Ok(()) => bail!("step {} should have been refused", self.step),
             Err(reason) => {
-                println!("      refused on chain: {reason}");
+                say!(self, "      refused on chain: {reason}");
                 Ok(())
             }
         }
     }
 
-    pub fn summary(&self, balances: &[(&str, String)]) {
-        println!("\nBalances");
+    pub fn summary(&mut self, balances: &[(&str, String)]) {
+        say!(self, "\nBalances");
         for (who, amount) in balances {
-            println!("  {who:<14} {amount}");
+            say!(self, "  {who:<14} {amount}");
         }
-        println!("  transactions   {} on chain in total", self.transactions);
+        say!(self, "  transactions   {} on chain in total", self.transactions);
     }
 
-    pub fn payments(&self, payments: u64, payment_transactions: u64) {
-        println!(
+    pub fn payments(&mut self, payments: u64, payment_transactions: u64) {
+        say!(self, 
             "  payments       {payments} paid requests settled in {payment_transactions} payment transactions"
         );
     }

@@ -5,6 +5,7 @@
 //! Ed25519-signed receipt or session lock that the Settlement Program verified against
 //! `wallet.agent` (see ADR 0003).
 
+use crate::log::emit_event;
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 
@@ -122,7 +123,7 @@ pub(crate) fn handle(ctx: Context<Debit>, args: DebitArgs) -> Result<()> {
         },
         total,
     )?;
-    emit!(PaymentExecuted {
+    emit_event(&PaymentExecuted {
         wallet: wallet.key(),
         destination: accounts.destination.key(),
         counterparty: args.counterparty,

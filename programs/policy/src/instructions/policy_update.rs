@@ -1,5 +1,6 @@
 //! `update_policy`: the owner replaces the rules.
 
+use crate::log::emit_event;
 use anchor_lang::prelude::*;
 
 use crate::errors::PolicyProgramError;
@@ -15,7 +16,7 @@ pub(crate) fn handle(ctx: Context<OwnerOnly>, policy: PolicyArgs) -> Result<()> 
         .policy_version
         .checked_add(1)
         .ok_or(PolicyProgramError::Overflow)?;
-    emit!(PolicyUpdated {
+    emit_event(&PolicyUpdated {
         wallet: wallet.key(),
         version: wallet.policy_version,
     });

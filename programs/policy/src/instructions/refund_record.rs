@@ -1,5 +1,6 @@
 //! `record_refund`: the Settlement Program reports escrow that came back unspent.
 
+use crate::log::emit_event;
 use anchor_lang::prelude::*;
 
 use crate::constants::{SETTLEMENT_AUTHORITY, WALLET_SEED};
@@ -23,7 +24,7 @@ pub(crate) fn handle(ctx: Context<RecordRefund>, amount: u64, locked_at: i64) ->
     let wallet = &mut ctx.accounts.wallet;
     let now = Clock::get()?.unix_timestamp;
     wallet.refund(amount, locked_at, now);
-    emit!(RefundRecorded {
+    emit_event(&RefundRecorded {
         wallet: wallet.key(),
         amount,
         spent_today: wallet.spent_today,

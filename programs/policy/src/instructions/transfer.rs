@@ -1,5 +1,6 @@
 //! `transfer`: the agent pays a recipient's token account under the policy.
 
+use crate::log::emit_event;
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 
@@ -76,7 +77,7 @@ pub(crate) fn handle(ctx: Context<Transfer>, args: TransferArgs) -> Result<()> {
         },
         args.amount,
     )?;
-    emit!(PaymentExecuted {
+    emit_event(&PaymentExecuted {
         wallet: wallet.key(),
         destination: accounts.destination.key(),
         counterparty,

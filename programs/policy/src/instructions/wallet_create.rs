@@ -1,5 +1,6 @@
 //! `create_wallet`: the wallet PDA, its USDC token account and its first policy.
 
+use crate::log::emit_event;
 use anchor_lang::prelude::*;
 use anchor_spl::associated_token::AssociatedToken;
 use anchor_spl::token::{Mint, Token, TokenAccount};
@@ -60,7 +61,7 @@ pub(crate) fn handle(ctx: Context<CreateWallet>, args: CreateWalletArgs) -> Resu
         nonce: 0,
         bump: ctx.bumps.wallet,
     });
-    emit!(WalletCreated {
+    emit_event(&WalletCreated {
         wallet: wallet.key(),
         wallet_key: args.wallet_key,
         owner: wallet.owner,

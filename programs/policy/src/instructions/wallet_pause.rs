@@ -1,5 +1,6 @@
 //! `set_paused`: the owner stops or resumes every outgoing payment.
 
+use crate::log::emit_event;
 use anchor_lang::prelude::*;
 
 use crate::errors::PolicyProgramError;
@@ -14,7 +15,7 @@ pub(crate) fn handle(ctx: Context<OwnerOnly>, paused: bool) -> Result<()> {
         .policy_version
         .checked_add(1)
         .ok_or(PolicyProgramError::Overflow)?;
-    emit!(WalletPauseChanged {
+    emit_event(&WalletPauseChanged {
         wallet: wallet.key(),
         paused,
     });

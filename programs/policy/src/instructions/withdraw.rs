@@ -1,5 +1,6 @@
 //! `withdraw`: the owner takes funds out, outside the agent's policy.
 
+use crate::log::emit_event;
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 
@@ -40,7 +41,7 @@ pub(crate) fn handle(ctx: Context<Withdraw>, amount: u64) -> Result<()> {
         },
         amount,
     )?;
-    emit!(Withdrawn {
+    emit_event(&Withdrawn {
         wallet: accounts.wallet.key(),
         destination: accounts.destination.key(),
         amount,

@@ -1,5 +1,6 @@
 //! The policy as stored on chain and passed in instructions.
 
+use crate::log::message;
 use anchor_lang::prelude::*;
 use mpppal_policy::{Policy, MAX_CATEGORIES, MAX_CATEGORY_LEN, MAX_COUNTERPARTIES};
 
@@ -44,7 +45,7 @@ impl PolicyArgs {
     /// Refuses a policy the shared rules call invalid, logging why.
     pub fn validate(&self) -> Result<()> {
         self.to_policy().validate().map_err(|e| {
-            msg!("invalid policy: {} ({})", e, e.code());
+            message(&format!("invalid policy: {} ({})", e, e.code()));
             error!(PolicyProgramError::InvalidPolicy)
         })
     }

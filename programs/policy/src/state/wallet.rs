@@ -1,5 +1,6 @@
 //! The agent wallet PDA and the one path money takes out of it.
 
+use crate::log::message;
 use anchor_lang::prelude::*;
 use anchor_spl::token::{self, Mint, Token, TokenAccount, TransferChecked};
 use mpppal_policy::{evaluate, Payment, SpendState, Verdict};
@@ -78,11 +79,11 @@ impl Wallet {
         match evaluate(&self.policy.to_policy(), &self.spend(), &payment, now) {
             Verdict::Allow => {}
             Verdict::Escalate(reason) => {
-                msg!("payment escalated: {}", reason);
+                message(&format!("payment escalated: {}", reason));
                 return err!(PolicyProgramError::EscalationRequired);
             }
             Verdict::Deny(reason) => {
-                msg!("payment denied: {} ({})", reason, reason.code());
+                message(&format!("payment denied: {} ({})", reason, reason.code()));
                 return Err(error!(PolicyProgramError::from(reason)));
             }
         }

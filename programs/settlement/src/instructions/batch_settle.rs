@@ -3,6 +3,7 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 use mpppal_policy::{evaluate, Payment, Verdict};
+use mpppal_policy_program::log::emit_event;
 use mpppal_policy_program::program::PolicyProgram;
 use mpppal_policy_program::{DebitArgs, DebitAuthorization, Wallet};
 
@@ -141,7 +142,7 @@ pub(crate) fn handle<'info>(
         };
         if let Some(reason) = skip {
             skipped += 1;
-            emit!(ReceiptSkipped {
+            emit_event(&ReceiptSkipped {
                 wallet: wallet_key,
                 challenge_hash: receipt.challenge_hash,
                 reason: reason.to_string(),
@@ -170,7 +171,7 @@ pub(crate) fn handle<'info>(
             rent_payer: a.settler.key(),
         };
         data.try_serialize(&mut &mut record.try_borrow_mut_data()?[..])?;
-        emit!(ReceiptSettled {
+        emit_event(&ReceiptSettled {
             wallet: wallet_key,
             recipient,
             challenge_hash: receipt.challenge_hash,
@@ -207,7 +208,7 @@ pub(crate) fn handle<'info>(
             },
         )?;
     }
-    emit!(BatchSettled {
+    emit_event(&BatchSettled {
         wallet: wallet_key,
         recipient,
         settled,

@@ -1,6 +1,7 @@
 //! `reclaim_receipt`: close an expired receipt's record and return its rent.
 
 use anchor_lang::prelude::*;
+use mpppal_policy_program::log::emit_event;
 
 use crate::errors::SettlementError;
 use crate::events::ReceiptReclaimed;
@@ -21,7 +22,7 @@ pub(crate) fn handle(ctx: Context<ReclaimReceipt>) -> Result<()> {
         now > ctx.accounts.record.expires_at,
         SettlementError::ReceiptNotExpired
     );
-    emit!(ReceiptReclaimed {
+    emit_event(&ReceiptReclaimed {
         record: ctx.accounts.record.key(),
         rent_payer: ctx.accounts.rent_payer.key(),
     });

@@ -2,6 +2,7 @@
 
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
+use mpppal_policy_program::log::emit_event;
 use mpppal_policy_program::program::PolicyProgram;
 use mpppal_policy_program::Wallet;
 
@@ -73,7 +74,7 @@ pub(crate) fn handle<'info>(ctx: Context<'info, ExpireSession<'info>>) -> Result
         now,
         SessionStatus::Expired,
     )?;
-    emit!(SessionClosed {
+    emit_event(&SessionClosed {
         session: a.session.key(),
         wallet: a.session.wallet,
         payee: a.session.payee,

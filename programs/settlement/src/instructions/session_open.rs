@@ -2,6 +2,7 @@
 
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
+use mpppal_policy_program::log::emit_event;
 use mpppal_policy_program::program::PolicyProgram;
 use mpppal_policy_program::{DebitArgs, DebitAuthorization, Wallet};
 
@@ -112,7 +113,7 @@ pub(crate) fn handle(ctx: Context<OpenSession>, args: OpenSessionArgs) -> Result
         bump: ctx.bumps.session,
         escrow_bump: ctx.bumps.escrow,
     });
-    emit!(SessionOpened {
+    emit_event(&SessionOpened {
         session: a.session.key(),
         wallet: a.wallet.key(),
         payee: a.payee.key(),

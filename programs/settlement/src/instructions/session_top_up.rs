@@ -2,6 +2,7 @@
 
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token};
+use mpppal_policy_program::log::emit_event;
 use mpppal_policy_program::program::PolicyProgram;
 use mpppal_policy_program::{DebitArgs, DebitAuthorization, Wallet};
 
@@ -77,7 +78,7 @@ pub(crate) fn handle(ctx: Context<TopUpSession>, args: TopUpArgs) -> Result<()> 
         .deposit
         .checked_add(amount)
         .ok_or(SettlementError::Overflow)?;
-    emit!(SessionToppedUp {
+    emit_event(&SessionToppedUp {
         session: session.key(),
         amount,
         deposit: session.deposit,

@@ -2,6 +2,7 @@
 
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
+use mpppal_policy_program::log::emit_event;
 use mpppal_policy_program::program::PolicyProgram;
 use mpppal_policy_program::{DebitArgs, DebitAuthorization, Wallet};
 
@@ -62,7 +63,7 @@ pub(crate) fn handle(ctx: Context<SettleTransfer>, args: TransferArgs) -> Result
             to_escrow: false,
         },
     )?;
-    emit!(TransferSettled {
+    emit_event(&TransferSettled {
         wallet: a.wallet.key(),
         destination: a.destination.key(),
         amount: args.amount,
