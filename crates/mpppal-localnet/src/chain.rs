@@ -64,6 +64,11 @@ impl LocalChain {
         }
     }
 
+    /// Hash of the genesis config, as `getGenesisHash` reports it.
+    pub fn genesis_hash(&self) -> String {
+        self.context.genesis_config().hash().to_string()
+    }
+
     /// The chain's rich fee payer.
     pub fn payer(&self) -> &Keypair {
         &self.context.payer

@@ -9,5 +9,6 @@
 
 pub mod chain;
 pub mod programs;
+pub mod rpc;
 
 pub use chain::{explain_failure, LocalChain, LOCAL_MINT_SEED};

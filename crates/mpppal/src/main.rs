@@ -21,6 +21,8 @@ struct Cli {
 enum Command {
     /// Run the end-to-end story on an embedded chain it starts itself.
     Demo,
+    /// Serve the embedded chain (programs, SPL Token, local USDC, faucets) over Solana JSON-RPC.
+    Localnet(commands::localnet::Args),
 }
 
 fn main() {
@@ -32,6 +34,7 @@ fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo => commands::demo::run(),
+        Command::Localnet(args) => commands::localnet::run(args),
     };
     if let Err(err) = result {
         // One line for the user; the cause chain keeps the detail.

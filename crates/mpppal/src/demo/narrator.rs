@@ -52,7 +52,11 @@ impl Narrator {
         match result {
             Ok(()) => {
                 self.count_tx();
-                say!(self, "      ok (on-chain transaction #{})", self.transactions);
+                say!(
+                    self,
+                    "      ok (on-chain transaction #{})",
+                    self.transactions
+                );
                 Ok(())
             }
             Err(reason) => bail!("step {} failed: {reason}", self.step),
@@ -75,11 +79,16 @@ impl Narrator {
         for (who, amount) in balances {
             say!(self, "  {who:<14} {amount}");
         }
-        say!(self, "  transactions   {} on chain in total", self.transactions);
+        say!(
+            self,
+            "  transactions   {} on chain in total",
+            self.transactions
+        );
     }
 
     pub fn payments(&mut self, payments: u64, payment_transactions: u64) {
-        say!(self, 
+        say!(
+            self,
             "  payments       {payments} paid requests settled in {payment_transactions} payment transactions"
         );
     }

@@ -1,0 +1,96 @@
+//! A standard Solana JSON-RPC endpoint in front of the embedded chain.
+//!
+//! Enough of the API for ordinary clients (`solana-rpc-client`, `@solana/kit`, `solana-py`) to
+//! fetch a blockhash, send and simulate transactions, follow their status, read transactions
+//! with logs and inner instructions, read accounts and token balances, and get SOL and local
+//! USDC from the faucet. Extensions carry an `mpppal_` prefix.
+
+mod accounts;
+mod cluster;
+mod envelope;
+mod history;
+mod meta;
+mod node;
+mod params;
+mod send;
+
+pub use envelope::{RpcError, RpcErrorCode};
+pub use node::Node;
+
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::Value;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+use envelope::{Request, Response};
+
+/// The router: one POST endpoint taking single or batched JSON-RPC requests.
+pub fn router(node: Arc<Node>) -> Router {
+    Router::new().route("/", post(handle)).with_state(node)
+}
+
+/// Serves JSON-RPC on `listener` until the task is dropped.
+pub async fn serve(node: Arc<Node>, listener: TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(node)).await
+}
+
+async fn handle(State(node): State<Arc<Node>>, body: axum::body::Bytes) -> Json<Value> {
+    let parsed: Result<Value, _> = serde_json::from_slice(&body);
+    let value = match parsed {
+        Err(e) => Response::error(Value::Null, RpcError::parse(e.to_string())).into_value(),
+        Ok(Value::Array(batch)) if batch.is_empty() => {
+            Response::error(Value::Null, RpcError::invalid_request("empty batch")).into_value()
+        }
+        Ok(Value::Array(batch)) => {
+            let mut out = Vec::with_capacity(batch.len());
+            for item in batch {
+                out.push(one(&node, item).await.into_value());
+            }
+            Value::Array(out)
+        }
+        Ok(item) => one(&node, item).await.into_value(),
+    };
+    Json(value)
+}
+
+async fn one(node: &Node, item: Value) -> Response {
+    let request = match Request::from_value(item) {
+        Ok(r) => r,
+        Err((id, err)) => return Response::error(id, err),
+    };
+    let id = request.id.clone();
+    tracing::debug!(method = %request.method, "rpc request");
+    match dispatch(node, &request.method, request.params).await {
+        Ok(result) => Response::result(id, result),
+        Err(err) => Response::error(id, err),
+    }
+}
+
+async fn dispatch(node: &Node, method: &str, params: Value) -> Result<Value, RpcError> {
+    match method {
+        "getHealth" => cluster::get_health(),
+        "getVersion" => cluster::get_version(),
+        "getGenesisHash" => cluster::get_genesis_hash(node),
+        "getSlot" => cluster::get_slot(node).await,
+        "getBlockHeight" => cluster::get_block_height(node).await,
+        "getEpochInfo" => cluster::get_epoch_info(node).await,
+        "getLatestBlockhash" => cluster::get_latest_blockhash(node).await,
+        "isBlockhashValid" => cluster::is_blockhash_valid(node, params).await,
+        "getMinimumBalanceForRentExemption" => cluster::get_rent_minimum(node, params).await,
+        "getFeeForMessage" => cluster::get_fee_for_message(node, params).await,
+        "getBalance" => accounts::get_balance(node, params).await,
+        "getAccountInfo" => accounts::get_account_info(node, params).await,
+        "getMultipleAccounts" => accounts::get_multiple_accounts(node, params).await,
+        "getTokenAccountBalance" => accounts::get_token_account_balance(node, params).await,
+        "sendTransaction" => send::send_transaction(node, params).await,
+        "simulateTransaction" => send::simulate_transaction(node, params).await,
+        "requestAirdrop" => send::request_airdrop(node, params).await,
+        "mpppal_requestUsdc" => send::request_usdc(node, params).await,
+        "mpppal_info" => cluster::mpppal_info(node),
+        "getSignatureStatuses" => history::get_signature_statuses(node, params).await,
+        "getTransaction" => history::get_transaction(node, params).await,
+        other => Err(RpcError::method_not_found(other)),
+    }
+}
