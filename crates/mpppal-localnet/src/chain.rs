@@ -33,6 +33,12 @@ pub struct LocalChain {
 impl LocalChain {
     /// Starts a fresh chain with the programs loaded and the mint created.
     pub async fn start() -> Self {
+        Self::start_with_accounts(Vec::new()).await
+    }
+
+    /// Starts a chain whose genesis also holds `accounts` (a saved ledger's state); they
+    /// replace the defaults, the mint included.
+    pub async fn start_with_accounts(accounts: Vec<(Pubkey, solana_account::Account)>) -> Self {
         let mut test = program_test();
         let faucet = Keypair::new_from_array(FAUCET_SEED);
         let mint = Keypair::new_from_array(LOCAL_MINT_SEED).pubkey();
@@ -55,6 +61,9 @@ impl LocalChain {
                 rent_epoch: 0,
             },
         );
+        for (address, account) in accounts {
+            test.add_account(address, account);
+        }
         let context = test.start_with_context().await;
         Self {
             context,

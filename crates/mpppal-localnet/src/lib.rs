@@ -8,6 +8,7 @@
 //! Not for production: one process, state kept in memory, time moved at will.
 
 pub mod chain;
+pub mod ledger;
 pub mod programs;
 pub mod rpc;
 

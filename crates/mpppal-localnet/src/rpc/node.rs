@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::sync::Mutex as SyncMutex;
 use tokio::sync::Mutex;
 
+use crate::ledger::LedgerDir;
 use crate::LocalChain;
 use anchor_lang::prelude::Pubkey;
 
@@ -20,6 +21,53 @@ pub struct Recorded {
     pub block_time: i64,
     pub transaction: VersionedTransaction,
     pub meta: UiTransactionStatusMeta,
+}
+
+impl Recorded {
+    /// The form saved in the ledger directory.
+    pub fn to_json(&self, signature: &Signature) -> serde_json::Value {
+        use base64::Engine;
+        let tx = bincode::serialize(&self.transaction).unwrap_or_default();
+        serde_json::json!({
+            "signature": signature.to_string(),
+            "slot": self.slot,
+            "blockTime": self.block_time,
+            "transaction": base64::engine::general_purpose::STANDARD.encode(tx),
+            "meta": self.meta,
+        })
+    }
+
+    pub fn from_json(value: &serde_json::Value) -> std::io::Result<(Signature, Self)> {
+        use base64::Engine;
+        use std::str::FromStr;
+        let bad = |what: &str| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("ledger transaction: bad {what}"),
+            )
+        };
+        let signature = value["signature"]
+            .as_str()
+            .and_then(|s| Signature::from_str(s).ok())
+            .ok_or_else(|| bad("signature"))?;
+        let bytes = value["transaction"]
+            .as_str()
+            .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok())
+            .ok_or_else(|| bad("transaction"))?;
+        let transaction = bincode::deserialize(&bytes).map_err(|_| bad("transaction"))?;
+        let meta = serde_json::from_value(value["meta"].clone()).map_err(|_| bad("meta"))?;
+        Ok((
+            signature,
+            Self {
+                slot: value["slot"].as_u64().ok_or_else(|| bad("slot"))?,
+                block_time: value["blockTime"]
+                    .as_i64()
+                    .ok_or_else(|| bad("blockTime"))?,
+                transaction,
+                meta,
+            },
+        ))
+    }
 }
 
 pub struct Node {
@@ -33,6 +81,7 @@ pub struct Node {
     ledger: SyncMutex<HashMap<Signature, Recorded>>,
     /// Blockhashes handed out by `getLatestBlockhash`, with their last valid block height.
     blockhashes: SyncMutex<HashMap<Hash, u64>>,
+    pub(super) ledger_dir: Option<LedgerDir>,
 }
 
 impl Node {
@@ -51,7 +100,21 @@ impl Node {
             genesis_hash,
             ledger: SyncMutex::new(HashMap::new()),
             blockhashes: SyncMutex::new(HashMap::new()),
+            ledger_dir: None,
         }
+    }
+
+    /// A node that saves every transaction's effects in `dir` and starts from what it holds.
+    pub async fn persistent(dir: LedgerDir) -> std::io::Result<Self> {
+        let chain = LocalChain::start_with_accounts(dir.load_accounts()?).await;
+        let history = dir.load_transactions()?;
+        let mut node = Self::new(chain);
+        for record in history {
+            let (signature, recorded) = Recorded::from_json(&record)?;
+            node.record(signature, recorded);
+        }
+        node.ledger_dir = Some(dir);
+        Ok(node)
     }
 
     /// A client for reads; cheap to clone.

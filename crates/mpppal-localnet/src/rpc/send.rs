@@ -224,6 +224,19 @@ async fn execute(
     };
     let after = balances(&mut banks, &keys).await;
     let block_time = chain.clock().await.unix_timestamp;
+    if let Some(dir) = &node.ledger_dir {
+        let mut touched = Vec::with_capacity(keys.len());
+        for (index, key) in keys.iter().enumerate() {
+            if !tx.message.is_maybe_writable(index, None) {
+                continue;
+            }
+            let account = banks.get_account(*key).await.map_err(RpcError::internal)?;
+            touched.push((*key, account));
+        }
+        if let Err(e) = dir.save_accounts(&touched) {
+            tracing::error!("could not save account state to the ledger directory: {e}");
+        }
+    }
     drop(chain);
     let signature = tx.signatures[0];
     let execution = Execution {
@@ -238,15 +251,18 @@ async fn execute(
             .return_data
             .map(|r| ui_return_data(&r.program_id, &r.data)),
     };
-    node.record(
-        signature,
-        Recorded {
-            slot: node.slot().await,
-            block_time,
-            transaction: tx,
-            meta: meta::ui_meta(execution),
-        },
-    );
+    let recorded = Recorded {
+        slot: node.slot().await,
+        block_time,
+        transaction: tx,
+        meta: meta::ui_meta(execution),
+    };
+    if let Some(dir) = &node.ledger_dir {
+        if let Err(e) = dir.save_transaction(&recorded.to_json(&signature)) {
+            tracing::error!("could not save a transaction to the ledger directory: {e}");
+        }
+    }
+    node.record(signature, recorded);
     Ok(signature.to_string())
 }
 

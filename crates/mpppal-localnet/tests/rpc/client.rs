@@ -19,6 +19,7 @@ use std::sync::Arc;
 pub const USDC: u64 = 1_000_000;
 
 pub struct Localnet {
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
     pub rpc: RpcClient,
     pub mint: Pubkey,
     url: String,
@@ -27,18 +28,28 @@ pub struct Localnet {
 
 impl Localnet {
     pub async fn start() -> Self {
-        let chain = LocalChain::start().await;
-        let mint = chain.mint;
-        let node = Arc::new(Node::new(chain));
+        Self::serve(Node::new(LocalChain::start().await)).await
+    }
+
+    /// Serves `node` on a free port; the server stops with the returned handle.
+    pub async fn serve(node: Node) -> Self {
+        let mint = node.mint;
+        let node = Arc::new(node);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(rpc::serve(node, listener));
+        let server = tokio::spawn(rpc::serve(node, listener));
         Self {
+            server,
             rpc: RpcClient::new_with_commitment(url.clone(), CommitmentConfig::confirmed()),
             mint,
             url,
             http: reqwest::Client::new(),
         }
+    }
+
+    /// Stops serving (the node and its chain go with the server task).
+    pub fn stop(self) {
+        self.server.abort();
     }
 
     pub async fn airdrop(&self, to: &Pubkey, lamports: u64) {

@@ -271,3 +271,84 @@ fn base64_tx(tx: &solana_transaction::Transaction) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bincode::serialize(tx).unwrap())
 }
+
+#[tokio::test]
+async fn ledger_dir_keeps_accounts_and_history_across_restarts() {
+    use mpppal_localnet::ledger::LedgerDir;
+    use mpppal_localnet::rpc::Node;
+    let dir = tempfile::tempdir().unwrap();
+
+    let net = Localnet::serve(
+        Node::persistent(LedgerDir::open(dir.path()).unwrap())
+            .await
+            .unwrap(),
+    )
+    .await;
+    let w = wallet(&net, 10 * USDC).await;
+    let bob_usdc = net.request_usdc(&Keypair::new().pubkey(), 1).await;
+    let signature = net
+        .send(
+            &[transfer(&w, net.mint, bob_usdc, 700_000, 0)],
+            &w.owner,
+            &[&w.agent],
+        )
+        .await
+        .unwrap();
+    net.stop();
+
+    let net = Localnet::serve(
+        Node::persistent(LedgerDir::open(dir.path()).unwrap())
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(net.token_balance(&bob_usdc).await, 700_001);
+    assert_eq!(
+        net.token_balance(&address::vault(&w.wallet, &net.mint))
+            .await,
+        9_300_000
+    );
+    let status = net
+        .rpc
+        .get_signature_statuses(&[signature])
+        .await
+        .unwrap()
+        .value;
+    assert!(
+        status[0].as_ref().is_some_and(|s| s.err.is_none()),
+        "history survives: {status:?}"
+    );
+    // The wallet's nonce survived too: the next payment uses nonce 1, and nonce 0 is spent.
+    assert!(net
+        .send(
+            &[transfer(&w, net.mint, bob_usdc, 1, 0)],
+            &w.owner,
+            &[&w.agent]
+        )
+        .await
+        .is_err());
+    net.send(
+        &[transfer(&w, net.mint, bob_usdc, 1, 1)],
+        &w.owner,
+        &[&w.agent],
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_corrupt_ledger_is_refused_with_a_clear_error() {
+    use mpppal_localnet::ledger::LedgerDir;
+    use mpppal_localnet::rpc::Node;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("accounts.jsonl"),
+        "{oops\n{\"address\":\"x\"}\n",
+    )
+    .unwrap();
+    let err = Node::persistent(LedgerDir::open(dir.path()).unwrap())
+        .await
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("corrupt ledger line"), "{err}");
+}

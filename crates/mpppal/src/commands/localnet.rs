@@ -1,6 +1,7 @@
 //! `mpppal localnet`: the embedded chain behind a Solana JSON-RPC endpoint.
 
 use anyhow::{Context, Result};
+use mpppal_localnet::ledger::LedgerDir;
 use mpppal_localnet::rpc::{self, Node};
 use mpppal_localnet::LocalChain;
 use std::io::Write;
@@ -12,6 +13,9 @@ pub struct Args {
     /// Port for JSON-RPC over HTTP on 127.0.0.1.
     #[arg(long, default_value_t = 8899)]
     port: u16,
+    /// Keep the chain's accounts and transactions in DIR and start from them next time.
+    #[arg(long, value_name = "DIR")]
+    ledger_dir: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -24,8 +28,17 @@ pub fn run(args: Args) -> Result<()> {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
-        let chain = LocalChain::start().await;
-        let node = Arc::new(Node::new(chain));
+        let node = match &args.ledger_dir {
+            Some(dir) => {
+                let ledger = LedgerDir::open(dir)
+                    .with_context(|| format!("cannot open ledger directory {}", dir.display()))?;
+                Node::persistent(ledger)
+                    .await
+                    .with_context(|| format!("cannot load ledger directory {}", dir.display()))?
+            }
+            None => Node::new(LocalChain::start().await),
+        };
+        let node = Arc::new(node);
         writeln!(out, "MPPPal localnet: JSON-RPC on http://{addr}")?;
         writeln!(
             out,
