@@ -15,5 +15,5 @@ pub struct OwnerOnly<'info> {
         bump = wallet.bump,
         has_one = owner @ PolicyProgramError::Unauthorized,
     )]
-    pub wallet: Account<'info, Wallet>,
+    pub wallet: Box<Account<'info, Wallet>>,
 }

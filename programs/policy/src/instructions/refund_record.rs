@@ -17,7 +17,7 @@ pub struct RecordRefund<'info> {
         seeds = [WALLET_SEED, wallet.wallet_key.as_ref()],
         bump = wallet.bump,
     )]
-    pub wallet: Account<'info, Wallet>,
+    pub wallet: Box<Account<'info, Wallet>>,
 }
 
 pub(crate) fn handle(ctx: Context<RecordRefund>, amount: u64, locked_at: i64) -> Result<()> {

@@ -31,13 +31,13 @@ pub struct Transfer<'info> {
         has_one = vault,
         has_one = mint,
     )]
-    pub wallet: Account<'info, Wallet>,
+    pub wallet: Box<Account<'info, Wallet>>,
     #[account(mut)]
-    pub vault: Account<'info, TokenAccount>,
+    pub vault: Box<Account<'info, TokenAccount>>,
     pub mint: Account<'info, Mint>,
     /// The recipient's token account; its owner is the counterparty the policy checks.
     #[account(mut, token::mint = mint)]
-    pub destination: Account<'info, TokenAccount>,
+    pub destination: Box<Account<'info, TokenAccount>>,
     pub token_program: Program<'info, Token>,
 }
 

@@ -30,7 +30,7 @@ pub struct CreateWallet<'info> {
         seeds = [WALLET_SEED, args.wallet_key.as_ref()],
         bump,
     )]
-    pub wallet: Account<'info, Wallet>,
+    pub wallet: Box<Account<'info, Wallet>>,
     pub mint: Account<'info, Mint>,
     #[account(
         init,
@@ -39,7 +39,7 @@ pub struct CreateWallet<'info> {
         associated_token::authority = wallet,
         associated_token::token_program = token_program,
     )]
-    pub vault: Account<'info, TokenAccount>,
+    pub vault: Box<Account<'info, TokenAccount>>,
     pub token_program: Program<'info, Token>,
     pub associated_token_program: Program<'info, AssociatedToken>,
     pub system_program: Program<'info, System>,

@@ -43,7 +43,7 @@ pub struct SettleBatch<'info> {
     /// The owner's co-signature lets receipts above the escalation threshold settle.
     pub owner_cosigner: Option<Signer<'info>>,
     #[account(mut, has_one = mint)]
-    pub wallet: Account<'info, Wallet>,
+    pub wallet: Box<Account<'info, Wallet>>,
     /// CHECK: the Policy Program checks it is the wallet's vault.
     #[account(mut)]
     pub vault: UncheckedAccount<'info>,
@@ -51,7 +51,7 @@ pub struct SettleBatch<'info> {
     /// CHECK: the recipient named in the receipts; the destination must belong to it.
     pub recipient: UncheckedAccount<'info>,
     #[account(mut, token::mint = mint, token::authority = recipient)]
-    pub destination: Account<'info, TokenAccount>,
+    pub destination: Box<Account<'info, TokenAccount>>,
     /// CHECK: the instructions sysvar, by address.
     #[account(address = solana_instructions_sysvar::ID)]
     pub instructions: UncheckedAccount<'info>,

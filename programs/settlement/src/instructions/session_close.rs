@@ -34,15 +34,15 @@ pub struct CloseSession<'info> {
         has_one = payee_token_account,
         has_one = rent_payer,
     )]
-    pub session: Account<'info, Session>,
+    pub session: Box<Account<'info, Session>>,
     /// CHECK: the session's escrow (`has_one`); read once the session is known to be open,
     /// because a finished session's escrow no longer exists.
     #[account(mut)]
     pub escrow: UncheckedAccount<'info>,
     #[account(mut)]
-    pub payee_token_account: Account<'info, TokenAccount>,
+    pub payee_token_account: Box<Account<'info, TokenAccount>>,
     #[account(mut, has_one = vault)]
-    pub wallet: Account<'info, Wallet>,
+    pub wallet: Box<Account<'info, Wallet>>,
     /// CHECK: the wallet's vault (`has_one` above).
     #[account(mut)]
     pub vault: UncheckedAccount<'info>,

@@ -22,7 +22,7 @@ pub struct ExpireSession<'info> {
         has_one = payee_token_account,
         has_one = rent_payer,
     )]
-    pub session: Account<'info, Session>,
+    pub session: Box<Account<'info, Session>>,
     /// CHECK: the session's escrow (`has_one`); read once the session is known to be open,
     /// because a finished session's escrow no longer exists.
     #[account(mut)]
@@ -30,7 +30,7 @@ pub struct ExpireSession<'info> {
     /// CHECK: bound by `has_one`; nothing is paid to it when a session expires.
     pub payee_token_account: UncheckedAccount<'info>,
     #[account(mut, has_one = vault)]
-    pub wallet: Account<'info, Wallet>,
+    pub wallet: Box<Account<'info, Wallet>>,
     /// CHECK: the wallet's vault (`has_one` above).
     #[account(mut)]
     pub vault: UncheckedAccount<'info>,

@@ -31,7 +31,7 @@ pub struct OpenSession<'info> {
     pub agent: Signer<'info>,
     pub owner_cosigner: Option<Signer<'info>>,
     #[account(mut, has_one = mint)]
-    pub wallet: Account<'info, Wallet>,
+    pub wallet: Box<Account<'info, Wallet>>,
     /// CHECK: the Policy Program checks it is the wallet's vault.
     #[account(mut)]
     pub vault: UncheckedAccount<'info>,
@@ -39,7 +39,7 @@ pub struct OpenSession<'info> {
     /// CHECK: any key may be paid; the payee token account below must belong to it.
     pub payee: UncheckedAccount<'info>,
     #[account(token::mint = mint, token::authority = payee)]
-    pub payee_token_account: Account<'info, TokenAccount>,
+    pub payee_token_account: Box<Account<'info, TokenAccount>>,
     #[account(
         init,
         payer = payer,
@@ -47,7 +47,7 @@ pub struct OpenSession<'info> {
         seeds = [SESSION_SEED, wallet.key().as_ref(), &args.session_id.to_le_bytes()],
         bump,
     )]
-    pub session: Account<'info, Session>,
+    pub session: Box<Account<'info, Session>>,
     #[account(
         init,
         payer = payer,
@@ -56,7 +56,7 @@ pub struct OpenSession<'info> {
         token::mint = mint,
         token::authority = session,
     )]
-    pub escrow: Account<'info, TokenAccount>,
+    pub escrow: Box<Account<'info, TokenAccount>>,
     /// CHECK: this program's signing PDA, only passed on to the Policy Program.
     #[account(address = SETTLEMENT_AUTHORITY)]
     pub settlement_authority: UncheckedAccount<'info>,

@@ -24,13 +24,13 @@ pub struct TopUpSession<'info> {
     pub agent: Signer<'info>,
     pub owner_cosigner: Option<Signer<'info>>,
     #[account(mut)]
-    pub wallet: Account<'info, Wallet>,
+    pub wallet: Box<Account<'info, Wallet>>,
     /// CHECK: the Policy Program checks it is the wallet's vault.
     #[account(mut)]
     pub vault: UncheckedAccount<'info>,
     pub mint: Account<'info, Mint>,
     #[account(mut, has_one = wallet, has_one = escrow, has_one = mint)]
-    pub session: Account<'info, Session>,
+    pub session: Box<Account<'info, Session>>,
     /// CHECK: the session's escrow (`has_one`); the token program checks the transfer.
     #[account(mut)]
     pub escrow: UncheckedAccount<'info>,

@@ -24,13 +24,13 @@ pub struct SettleTransfer<'info> {
     pub agent: Signer<'info>,
     pub owner_cosigner: Option<Signer<'info>>,
     #[account(mut)]
-    pub wallet: Account<'info, Wallet>,
+    pub wallet: Box<Account<'info, Wallet>>,
     /// CHECK: the Policy Program checks it is the wallet's vault.
     #[account(mut)]
     pub vault: UncheckedAccount<'info>,
     pub mint: Account<'info, Mint>,
     #[account(mut, token::mint = mint)]
-    pub destination: Account<'info, TokenAccount>,
+    pub destination: Box<Account<'info, TokenAccount>>,
     /// CHECK: this program's signing PDA, only passed on to the Policy Program.
     #[account(address = SETTLEMENT_AUTHORITY)]
     pub settlement_authority: UncheckedAccount<'info>,
