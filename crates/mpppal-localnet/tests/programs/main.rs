@@ -5,6 +5,7 @@
 mod support;
 
 mod batch_settle;
+mod compute_units;
 mod policy_admin;
 mod policy_transfer;
 mod session;

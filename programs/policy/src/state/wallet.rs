@@ -136,3 +136,14 @@ impl Wallet {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The account size is part of the program's interface (clients budget rent for it).
+    #[test]
+    fn wallet_account_size_is_stable() {
+        assert_eq!(8 + Wallet::INIT_SPACE, 1032);
+    }
+}

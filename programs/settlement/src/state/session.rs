@@ -39,3 +39,16 @@ pub struct Session {
     pub bump: u8,
     pub escrow_bump: u8,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::ReceiptRecord;
+
+    // Account sizes are part of the program's interface (clients budget rent for them).
+    #[test]
+    fn account_sizes_are_stable() {
+        assert_eq!(8 + Session::INIT_SPACE, 283);
+        assert_eq!(8 + ReceiptRecord::INIT_SPACE, 128);
+    }
+}
