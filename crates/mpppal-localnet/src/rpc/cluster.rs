@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 use serde_json::{json, Value};
+use solana_commitment_config::CommitmentLevel;
 use solana_hash::Hash;
 use solana_rpc_client_types::response::RpcBlockhash;
 use std::str::FromStr;
@@ -12,8 +13,6 @@ use super::RpcError;
 
 /// The Solana version this chain's runtime comes from.
 const SOLANA_CORE: &str = "4.0.0";
-/// How many blocks a blockhash stays valid, as on real clusters.
-const BLOCKHASH_LIFETIME: u64 = 150;
 
 pub fn get_health() -> Result<Value, RpcError> {
     Ok(json!("ok"))
@@ -59,17 +58,12 @@ pub async fn get_epoch_info(node: &Node) -> Result<Value, RpcError> {
 }
 
 pub async fn get_latest_blockhash(node: &Node) -> Result<Value, RpcError> {
-    let banks = node.banks();
-    let blockhash = banks
-        .get_latest_blockhash()
+    let (blockhash, last_valid_block_height) = node
+        .banks()
+        .get_latest_blockhash_with_commitment(CommitmentLevel::Finalized)
         .await
-        .map_err(RpcError::internal)?;
-    let height = banks
-        .get_root_block_height()
-        .await
-        .map_err(RpcError::internal)?;
-    let last_valid_block_height = height + BLOCKHASH_LIFETIME;
-    node.remember_blockhash(blockhash, last_valid_block_height);
+        .map_err(RpcError::internal)?
+        .ok_or_else(|| RpcError::internal("the bank has no blockhash"))?;
     with_context(
         node.slot().await,
         RpcBlockhash {
@@ -83,15 +77,15 @@ pub async fn is_blockhash_valid(node: &Node, params: Value) -> Result<Value, Rpc
     let text: String = required(&params, 0, "blockhash")?;
     let blockhash =
         Hash::from_str(&text).map_err(|_| RpcError::invalid_params("blockhash: not base58"))?;
-    let height = node
+    // The bank prices a message only while its blockhash is in the recent-blockhash queue,
+    // which is exactly when a transaction using it would be accepted.
+    let probe = solana_message::Message::new_with_blockhash(&[], Some(&node.faucet), &blockhash);
+    let fee = node
         .banks()
-        .get_root_block_height()
+        .get_fee_for_message(probe)
         .await
         .map_err(RpcError::internal)?;
-    let valid = node
-        .blockhash_expiry(&blockhash)
-        .is_some_and(|last_valid| height <= last_valid);
-    with_context(node.slot().await, valid)
+    with_context(node.slot().await, fee.is_some())
 }
 
 pub async fn get_rent_minimum(node: &Node, params: Value) -> Result<Value, RpcError> {

@@ -1,7 +1,6 @@
 //! The chain as the RPC layer holds it: one writer, many readers, and a record of every
 //! transaction it processed.
 
-use solana_hash::Hash;
 use solana_program_test::BanksClient;
 use solana_signature::Signature;
 use solana_transaction::versioned::VersionedTransaction;
@@ -79,8 +78,6 @@ pub struct Node {
     pub faucet: Pubkey,
     pub(super) genesis_hash: String,
     ledger: SyncMutex<HashMap<Signature, Recorded>>,
-    /// Blockhashes handed out by `getLatestBlockhash`, with their last valid block height.
-    blockhashes: SyncMutex<HashMap<Hash, u64>>,
     pub(super) ledger_dir: Option<LedgerDir>,
 }
 
@@ -99,7 +96,6 @@ impl Node {
             faucet,
             genesis_hash,
             ledger: SyncMutex::new(HashMap::new()),
-            blockhashes: SyncMutex::new(HashMap::new()),
             ledger_dir: None,
         }
     }
@@ -139,20 +135,5 @@ impl Node {
             .expect("ledger lock")
             .get(signature)
             .cloned()
-    }
-
-    pub fn remember_blockhash(&self, blockhash: Hash, last_valid_block_height: u64) {
-        self.blockhashes
-            .lock()
-            .expect("blockhash lock")
-            .insert(blockhash, last_valid_block_height);
-    }
-
-    pub fn blockhash_expiry(&self, blockhash: &Hash) -> Option<u64> {
-        self.blockhashes
-            .lock()
-            .expect("blockhash lock")
-            .get(blockhash)
-            .copied()
     }
 }

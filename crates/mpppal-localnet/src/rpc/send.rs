@@ -126,6 +126,7 @@ pub async fn simulate_transaction(node: &Node, params: Value) -> Result<Value, R
             .map_err(RpcError::internal)?;
         Some(RpcBlockhash {
             blockhash: blockhash.to_string(),
+            // A blockhash stays valid for 150 blocks, as on real clusters.
             last_valid_block_height: height + 150,
         })
     } else {
