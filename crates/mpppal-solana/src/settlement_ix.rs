@@ -156,12 +156,13 @@ pub fn expire_session(s: &SessionAccounts) -> Instruction {
     )
 }
 
-/// One receipt to settle: its amount, expiry and challenge hash.
+/// One receipt to settle: the signed fields other than the parties and the mint.
 #[derive(Clone, Copy, Debug)]
 pub struct ReceiptToSettle {
     pub amount: u64,
     pub expires_at: i64,
     pub challenge_hash: [u8; 32],
+    pub category: [u8; 32],
 }
 
 /// Settles receipts from `wallet` to `recipient`; put their Ed25519 instruction
@@ -184,6 +185,7 @@ pub fn settle_batch(
                 amount: r.amount,
                 expires_at: r.expires_at,
                 challenge_hash: r.challenge_hash,
+                category: r.category,
                 record_bump,
             }
         })

@@ -3,7 +3,7 @@
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use mpppal_settlement_program::messages::{receipt_message, voucher_message};
+use mpppal_settlement_program::messages::{encode_category, receipt_message, voucher_message};
 use sha2::{Digest, Sha256};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -49,6 +49,14 @@ pub struct Receipt {
     pub amount: u64,
     pub expires_at: i64,
     pub challenge_hash: [u8; 32],
+    /// The category field: see [`category_field`].
+    pub category: [u8; 32],
+}
+
+/// Encodes a receipt's category (UTF-8, zero-padded, at most 32 bytes); `None` when it does not
+/// fit. No category is all zeros.
+pub fn category_field(category: Option<&str>) -> Option<[u8; 32]> {
+    encode_category(category)
 }
 
 impl Receipt {
@@ -60,6 +68,7 @@ impl Receipt {
             self.amount,
             self.expires_at,
             &self.challenge_hash,
+            &self.category,
         )
         .to_vec()
     }

@@ -6,7 +6,9 @@ use anchor_lang::prelude::Pubkey;
 /// Length of a session voucher message.
 pub const VOUCHER_LEN: usize = 50;
 /// Length of a payment receipt message.
-pub const RECEIPT_LEN: usize = 146;
+pub const RECEIPT_LEN: usize = 178;
+/// Bytes of the category field in a receipt (the policy's longest category name).
+pub const CATEGORY_LEN: usize = 32;
 
 /// Session voucher in the MPP `solana` session draft layout, so standard clients can sign it:
 /// `0x56 0x01 ‖ channel id (32) ‖ cumulative amount (u64 LE) ‖ expires at (i64 LE, 0 = none)`.
@@ -23,8 +25,9 @@ pub fn voucher_message(channel: &Pubkey, cumulative: u64, expires_at: i64) -> [u
 
 /// MPPPal deferred payment receipt (an extension of the `solana` charge method):
 /// `0x52 0x01 ‖ wallet PDA (32) ‖ recipient owner (32) ‖ mint (32) ‖ amount (u64 LE) ‖
-/// expires at (i64 LE) ‖ SHA-256 of the challenge id (32)`.
-/// Binding the challenge makes the receipt single-use per challenge and useless elsewhere.
+/// expires at (i64 LE) ‖ SHA-256 of the challenge id (32) ‖ category (32, see [`encode_category`])`.
+/// Binding the challenge makes the receipt single-use per challenge and useless elsewhere; the
+/// category lets wallets whose policy lists categories pay by receipt.
 pub fn receipt_message(
     wallet: &Pubkey,
     recipient: &Pubkey,
@@ -32,6 +35,7 @@ pub fn receipt_message(
     amount: u64,
     expires_at: i64,
     challenge_hash: &[u8; 32],
+    category: &[u8; CATEGORY_LEN],
 ) -> [u8; RECEIPT_LEN] {
     let mut m = [0u8; RECEIPT_LEN];
     m[0] = 0x52;
@@ -42,7 +46,35 @@ pub fn receipt_message(
     m[98..106].copy_from_slice(&amount.to_le_bytes());
     m[106..114].copy_from_slice(&expires_at.to_le_bytes());
     m[114..146].copy_from_slice(challenge_hash);
+    m[146..178].copy_from_slice(category);
     m
+}
+
+/// A category name as a receipt carries it: UTF-8 padded with zero bytes; no category is all
+/// zeros. `None` when the name is longer than 32 bytes or contains a zero byte.
+pub fn encode_category(category: Option<&str>) -> Option<[u8; CATEGORY_LEN]> {
+    let mut out = [0u8; CATEGORY_LEN];
+    if let Some(name) = category {
+        let bytes = name.as_bytes();
+        if bytes.len() > CATEGORY_LEN || bytes.contains(&0) {
+            return None;
+        }
+        out[..bytes.len()].copy_from_slice(bytes);
+    }
+    Some(out)
+}
+
+/// The category a receipt names, or `Err` when the field is not zero-padded UTF-8.
+pub fn decode_category(field: &[u8; CATEGORY_LEN]) -> Result<Option<&str>, core::str::Utf8Error> {
+    let end = field.iter().position(|b| *b == 0).unwrap_or(CATEGORY_LEN);
+    if field[end..].iter().any(|b| *b != 0) {
+        // Bytes after the padding started: not a canonical encoding.
+        return core::str::from_utf8(&[0xff]).map(|_| None);
+    }
+    match end {
+        0 => Ok(None),
+        _ => core::str::from_utf8(&field[..end]).map(Some),
+    }
 }
 
 #[cfg(test)]
@@ -68,6 +100,7 @@ mod tests {
             5,
             6,
             &[4; 32],
+            &encode_category(Some("data")).unwrap(),
         );
         assert_eq!(&m[..2], &[0x52, 0x01]);
         assert_eq!(m[2], 1);
@@ -75,6 +108,23 @@ mod tests {
         assert_eq!(m[66], 3);
         assert_eq!(m[98], 5);
         assert_eq!(m[106], 6);
-        assert_eq!(&m[114..], &[4; 32]);
+        assert_eq!(&m[114..146], &[4; 32]);
+        assert_eq!(&m[146..150], b"data");
+        assert_eq!(&m[150..], &[0; 28]);
+    }
+
+    #[test]
+    fn categories_round_trip_and_bad_fields_are_refused() {
+        let field = encode_category(Some("compute")).unwrap();
+        assert_eq!(decode_category(&field), Ok(Some("compute")));
+        assert_eq!(decode_category(&[0; 32]), Ok(None));
+        assert_eq!(encode_category(Some(&"x".repeat(33))), None);
+        let mut gap = [0u8; 32];
+        gap[0] = b'a';
+        gap[2] = b'b';
+        assert!(decode_category(&gap).is_err());
+        let mut invalid = [0u8; 32];
+        invalid[0] = 0xc3;
+        assert!(decode_category(&invalid).is_err());
     }
 }

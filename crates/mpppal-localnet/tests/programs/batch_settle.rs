@@ -4,7 +4,9 @@ use crate::support::*;
 use anchor_lang::AccountDeserialize;
 use mpppal_settlement_program::ReceiptRecord;
 use mpppal_solana::settlement_ix::{self, ReceiptToSettle};
-use mpppal_solana::signed::{challenge_hash, ed25519_instruction, Receipt, SignedMessage};
+use mpppal_solana::signed::{
+    category_field, challenge_hash, ed25519_instruction, Receipt, SignedMessage,
+};
 use mpppal_solana::{address, Pubkey};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -17,6 +19,7 @@ fn receipt(f: &Fixture, amount: u64, challenge: &str) -> Receipt {
         amount,
         expires_at: NOON + 600,
         challenge_hash: challenge_hash(challenge),
+        category: [0; 32],
     }
 }
 
@@ -25,6 +28,7 @@ fn to_settle(r: &Receipt) -> ReceiptToSettle {
         amount: r.amount,
         expires_at: r.expires_at,
         challenge_hash: r.challenge_hash,
+        category: r.category,
     }
 }
 
@@ -105,6 +109,40 @@ async fn skips_receipts_the_policy_refuses_and_settles_the_rest() {
         .await
         .unwrap()
         .is_none());
+}
+
+#[tokio::test]
+async fn receipts_carry_the_category_a_policy_asks_for() {
+    let mut f = fixture_with(
+        mpppal_policy_program::PolicyArgs {
+            categories: vec!["data".into()],
+            ..policy()
+        },
+        100 * USDC,
+    )
+    .await;
+    let with = |category: Option<&str>, challenge| Receipt {
+        category: category_field(category).unwrap(),
+        ..receipt(&f, 1_000, challenge)
+    };
+    let receipts = [
+        with(Some("data"), "d"),
+        with(Some("travel"), "t"),
+        with(None, "n"),
+    ];
+    let signed = signed_by(&f.agent, &receipts);
+    settle(&mut f, &receipts, &signed).await.unwrap();
+    assert_eq!(
+        f.balance(&f.bob_usdc.clone()).await,
+        1_000,
+        "only the data receipt settles"
+    );
+    // A category field that is not zero-padded UTF-8 is refused by the policy, not by a panic.
+    let mut odd = receipt(&f, 1_000, "odd");
+    odd.category = [0xff; 32];
+    let signed = signed_by(&f.agent, &[odd]);
+    settle(&mut f, &[odd], &signed).await.unwrap();
+    assert_eq!(f.balance(&f.bob_usdc.clone()).await, 1_000);
 }
 
 #[tokio::test]

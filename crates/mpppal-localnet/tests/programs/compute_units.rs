@@ -122,6 +122,7 @@ async fn compute_units_per_instruction() {
             amount: 1_000,
             expires_at: NOON + 600,
             challenge_hash: challenge_hash(&format!("cu-{i}")),
+            category: [0; 32],
         })
         .collect();
     let signed: Vec<_> = receipts.iter().map(|r| r.sign(&agent)).collect();
@@ -131,6 +132,7 @@ async fn compute_units_per_instruction() {
             amount: r.amount,
             expires_at: r.expires_at,
             challenge_hash: r.challenge_hash,
+            category: r.category,
         })
         .collect();
     let settle = settlement_ix::settle_batch(

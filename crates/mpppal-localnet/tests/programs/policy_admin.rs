@@ -4,7 +4,9 @@
 use crate::support::*;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{InstructionData, ToAccountMetas};
-use mpppal_policy_program::{accounts, instruction, DebitArgs, DebitAuthorization, TransferArgs};
+use mpppal_policy_program::{
+    accounts, instruction, DebitArgs, DebitAuthorization, DebitItem, TransferArgs,
+};
 use mpppal_solana::policy_ix::{self, PaymentAccounts};
 use mpppal_solana::{address, Pubkey};
 use solana_keypair::Keypair;
@@ -272,11 +274,13 @@ async fn debit_and_record_refund_refuse_any_caller_but_the_settlement_program() 
         .to_account_metas(None),
         data: instruction::Debit {
             args: DebitArgs {
-                items: vec![USDC],
+                items: vec![DebitItem {
+                    amount: USDC,
+                    category: None,
+                }],
                 counterparty: f.bob.pubkey(),
                 expected_nonce: None,
                 memo: None,
-                category: None,
                 authorization: DebitAuthorization::VerifiedReceipt,
                 to_escrow: false,
             },

@@ -22,18 +22,24 @@ pub enum DebitAuthorization {
     VerifiedReceipt,
 }
 
+/// One payment inside a debit.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
+pub struct DebitItem {
+    pub amount: u64,
+    pub category: Option<String>,
+}
+
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct DebitArgs {
     /// The payments this debit makes, each judged by the policy on its own (single-transfer cap,
     /// escalation) and in order against the daily cap; one token transfer moves their sum.
-    pub items: Vec<u64>,
+    pub items: Vec<DebitItem>,
     /// Who ends up with the money. For a direct payment it must own `destination`; for a
     /// session escrow it is the provider the escrow is bound to.
     pub counterparty: Pubkey,
     /// When set, must equal the wallet's next nonce.
     pub expected_nonce: Option<u64>,
     pub memo: Option<String>,
-    pub category: Option<String>,
     pub authorization: DebitAuthorization,
     /// True when the destination is an escrow the Settlement Program holds for `counterparty`.
     pub to_escrow: bool,
@@ -97,19 +103,19 @@ pub(crate) fn handle(ctx: Context<Debit>, args: DebitArgs) -> Result<()> {
     require!(!args.items.is_empty(), PolicyProgramError::ZeroAmount);
     let now = Clock::get()?.unix_timestamp;
     let mut total: u64 = 0;
-    for &amount in &args.items {
+    for item in &args.items {
         wallet.admit(
             &PaymentRequest {
-                amount,
+                amount: item.amount,
                 counterparty: args.counterparty,
-                category: args.category.as_deref(),
+                category: item.category.as_deref(),
                 memo: args.memo.as_deref(),
                 owner_cosigned,
             },
             now,
         )?;
         total = total
-            .checked_add(amount)
+            .checked_add(item.amount)
             .ok_or(PolicyProgramError::Overflow)?;
     }
     let nonce = wallet.take_nonce()?;
@@ -134,7 +140,11 @@ pub(crate) fn handle(ctx: Context<Debit>, args: DebitArgs) -> Result<()> {
         owner_cosigned,
         via_settlement: true,
         memo: args.memo,
-        category: args.category,
+        // One category describes the payout only when it is a single payment.
+        category: match args.items.as_slice() {
+            [single] => single.category.clone(),
+            _ => None,
+        },
     });
     Ok(())
 }

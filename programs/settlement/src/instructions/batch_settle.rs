@@ -5,13 +5,13 @@ use anchor_spl::token::{Mint, Token, TokenAccount};
 use mpppal_policy::{evaluate, Payment, Verdict};
 use mpppal_policy_program::log::emit_event;
 use mpppal_policy_program::program::PolicyProgram;
-use mpppal_policy_program::{DebitArgs, DebitAuthorization, Wallet};
+use mpppal_policy_program::{DebitArgs, DebitAuthorization, DebitItem, Wallet};
 
 use crate::constants::{RECEIPT_SEED, SETTLEMENT_AUTHORITY};
 use crate::ed25519::{is_signed, verified_messages};
 use crate::errors::SettlementError;
 use crate::events::{BatchSettled, ReceiptSettled, ReceiptSkipped};
-use crate::messages::receipt_message;
+use crate::messages::{decode_category, receipt_message};
 use crate::pda_account;
 use crate::policy_cpi::{self, DebitAccounts};
 use crate::state::ReceiptRecord;
@@ -25,6 +25,8 @@ pub struct BatchReceipt {
     pub expires_at: i64,
     /// SHA-256 of the MPP challenge id the receipt paid.
     pub challenge_hash: [u8; 32],
+    /// The receipt's category field (`messages::encode_category`).
+    pub category: [u8; 32],
     /// Bump of the receipt record PDA, so the program checks the address without a search.
     pub record_bump: u8,
 }
@@ -116,6 +118,7 @@ pub(crate) fn handle<'info>(
             receipt.amount,
             receipt.expires_at,
             &receipt.challenge_hash,
+            &receipt.category,
         );
         require!(
             is_signed(&verified, &a.wallet.agent, &message),
@@ -127,17 +130,22 @@ pub(crate) fn handle<'info>(
         } else if receipt.expires_at < now {
             Some("expired")
         } else {
-            let payment = Payment {
-                amount: receipt.amount,
-                counterparty: recipient.to_bytes(),
-                category: None,
-                memo: None,
-                owner_cosigned,
-            };
-            match evaluate(&policy, &spend, &payment, now) {
-                Verdict::Allow => None,
-                Verdict::Escalate(_) => Some("escalation_required"),
-                Verdict::Deny(reason) => Some(reason.code()),
+            match decode_category(&receipt.category) {
+                Err(_) => Some("category_not_allowed"),
+                Ok(category) => {
+                    let payment = Payment {
+                        amount: receipt.amount,
+                        counterparty: recipient.to_bytes(),
+                        category,
+                        memo: None,
+                        owner_cosigned,
+                    };
+                    match evaluate(&policy, &spend, &payment, now) {
+                        Verdict::Allow => None,
+                        Verdict::Escalate(_) => Some("escalation_required"),
+                        Verdict::Deny(reason) => Some(reason.code()),
+                    }
+                }
             }
         };
         if let Some(reason) = skip {
@@ -152,7 +160,14 @@ pub(crate) fn handle<'info>(
         spend
             .record(receipt.amount, now)
             .map_err(|_| SettlementError::Overflow)?;
-        items.push(receipt.amount);
+        let category = decode_category(&receipt.category)
+            .ok()
+            .flatten()
+            .map(str::to_string);
+        items.push(DebitItem {
+            amount: receipt.amount,
+            category,
+        });
 
         let space = 8 + ReceiptRecord::INIT_SPACE;
         pda_account::create(
@@ -182,7 +197,7 @@ pub(crate) fn handle<'info>(
     let settled = items.len() as u32;
     let total = items
         .iter()
-        .try_fold(0u64, |sum, &x| sum.checked_add(x))
+        .try_fold(0u64, |sum, item| sum.checked_add(item.amount))
         .ok_or(SettlementError::Overflow)?;
     if !items.is_empty() {
         policy_cpi::debit(
@@ -202,7 +217,6 @@ pub(crate) fn handle<'info>(
                 counterparty: recipient,
                 expected_nonce: None,
                 memo: None,
-                category: None,
                 authorization: DebitAuthorization::VerifiedReceipt,
                 to_escrow: false,
             },

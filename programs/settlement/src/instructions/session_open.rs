@@ -4,7 +4,7 @@ use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 use mpppal_policy_program::log::emit_event;
 use mpppal_policy_program::program::PolicyProgram;
-use mpppal_policy_program::{DebitArgs, DebitAuthorization, Wallet};
+use mpppal_policy_program::{DebitArgs, DebitAuthorization, DebitItem, Wallet};
 
 use crate::constants::{ESCROW_SEED, MAX_SESSION_SECONDS, SESSION_SEED, SETTLEMENT_AUTHORITY};
 use crate::errors::SettlementError;
@@ -86,11 +86,13 @@ pub(crate) fn handle(ctx: Context<OpenSession>, args: OpenSessionArgs) -> Result
             token_program: a.token_program.to_account_info(),
         },
         DebitArgs {
-            items: vec![args.deposit],
+            items: vec![DebitItem {
+                amount: args.deposit,
+                category: args.category,
+            }],
             counterparty: a.payee.key(),
             expected_nonce: None,
             memo: args.memo,
-            category: args.category,
             authorization: DebitAuthorization::AgentSigner,
             to_escrow: true,
         },

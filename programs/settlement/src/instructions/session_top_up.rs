@@ -4,7 +4,7 @@ use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token};
 use mpppal_policy_program::log::emit_event;
 use mpppal_policy_program::program::PolicyProgram;
-use mpppal_policy_program::{DebitArgs, DebitAuthorization, Wallet};
+use mpppal_policy_program::{DebitArgs, DebitAuthorization, DebitItem, Wallet};
 
 use crate::constants::SETTLEMENT_AUTHORITY;
 use crate::errors::SettlementError;
@@ -64,11 +64,13 @@ pub(crate) fn handle(ctx: Context<TopUpSession>, args: TopUpArgs) -> Result<()> 
             token_program: a.token_program.to_account_info(),
         },
         DebitArgs {
-            items: vec![amount],
+            items: vec![DebitItem {
+                amount: amount,
+                category: args.category,
+            }],
             counterparty: a.session.payee,
             expected_nonce: None,
             memo: args.memo,
-            category: args.category,
             authorization: DebitAuthorization::AgentSigner,
             to_escrow: true,
         },

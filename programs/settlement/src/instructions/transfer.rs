@@ -4,7 +4,7 @@ use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 use mpppal_policy_program::log::emit_event;
 use mpppal_policy_program::program::PolicyProgram;
-use mpppal_policy_program::{DebitArgs, DebitAuthorization, Wallet};
+use mpppal_policy_program::{DebitArgs, DebitAuthorization, DebitItem, Wallet};
 
 use crate::constants::SETTLEMENT_AUTHORITY;
 use crate::events::TransferSettled;
@@ -54,11 +54,13 @@ pub(crate) fn handle(ctx: Context<SettleTransfer>, args: TransferArgs) -> Result
             token_program: a.token_program.to_account_info(),
         },
         DebitArgs {
-            items: vec![args.amount],
+            items: vec![DebitItem {
+                amount: args.amount,
+                category: args.category,
+            }],
             counterparty: a.destination.owner,
             expected_nonce: Some(args.nonce),
             memo: args.memo,
-            category: args.category,
             authorization: DebitAuthorization::AgentSigner,
             to_escrow: false,
         },
