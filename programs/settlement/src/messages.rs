@@ -64,16 +64,22 @@ pub fn encode_category(category: Option<&str>) -> Option<[u8; CATEGORY_LEN]> {
     Some(out)
 }
 
-/// The category a receipt names, or `Err` when the field is not zero-padded UTF-8.
-pub fn decode_category(field: &[u8; CATEGORY_LEN]) -> Result<Option<&str>, core::str::Utf8Error> {
+/// A receipt's category field that is not zero-padded UTF-8.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidCategory;
+
+/// The category a receipt names.
+pub fn decode_category(field: &[u8; CATEGORY_LEN]) -> Result<Option<&str>, InvalidCategory> {
     let end = field.iter().position(|b| *b == 0).unwrap_or(CATEGORY_LEN);
+    // Bytes after the padding started would make two encodings of one name.
     if field[end..].iter().any(|b| *b != 0) {
-        // Bytes after the padding started: not a canonical encoding.
-        return core::str::from_utf8(&[0xff]).map(|_| None);
+        return Err(InvalidCategory);
     }
     match end {
         0 => Ok(None),
-        _ => core::str::from_utf8(&field[..end]).map(Some),
+        _ => core::str::from_utf8(&field[..end])
+            .map(Some)
+            .map_err(|_| InvalidCategory),
     }
 }
 

@@ -65,7 +65,7 @@ pub(crate) fn handle(ctx: Context<TopUpSession>, args: TopUpArgs) -> Result<()> 
         },
         DebitArgs {
             items: vec![DebitItem {
-                amount: amount,
+                amount,
                 category: args.category,
             }],
             counterparty: a.session.payee,
