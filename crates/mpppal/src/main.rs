@@ -21,6 +21,8 @@ struct Cli {
 enum Command {
     /// Run the end-to-end story on an embedded chain it starts itself.
     Demo,
+    /// Answer one MPP conformance-harness request (JSON on stdin, JSON on stdout).
+    ConformanceAdapter,
     /// Serve the embedded chain (programs, SPL Token, local USDC, faucets) over Solana JSON-RPC.
     Localnet(commands::localnet::Args),
 }
@@ -34,6 +36,7 @@ fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo => commands::demo::run(),
+        Command::ConformanceAdapter => commands::conformance_adapter::run(),
         Command::Localnet(args) => commands::localnet::run(args),
     };
     if let Err(err) = result {

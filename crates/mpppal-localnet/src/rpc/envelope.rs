@@ -78,21 +78,25 @@ pub struct Request {
 
 impl Request {
     /// Checks the envelope; on failure returns the id to answer with and the error.
-    pub fn from_value(value: Value) -> Result<Self, (Value, RpcError)> {
+    pub fn from_value(value: Value) -> Result<Self, Box<(Value, RpcError)>> {
         let Value::Object(mut object) = value else {
-            return Err((Value::Null, RpcError::invalid_request("not an object")));
+            return Err(Box::new((
+                Value::Null,
+                RpcError::invalid_request("not an object"),
+            )));
         };
         let id = object.remove("id").unwrap_or(Value::Null);
+        let fail = |id, err| Err(Box::new((id, err)));
         if object.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
-            return Err((id, RpcError::invalid_request("jsonrpc must be \"2.0\"")));
+            return fail(id, RpcError::invalid_request("jsonrpc must be \"2.0\""));
         }
         let method = match object.remove("method") {
             Some(Value::String(m)) => m,
-            _ => return Err((id, RpcError::invalid_request("method must be a string"))),
+            _ => return fail(id, RpcError::invalid_request("method must be a string")),
         };
         let params = object.remove("params").unwrap_or(Value::Array(vec![]));
         if !params.is_array() {
-            return Err((id, RpcError::invalid_params("params must be an array")));
+            return fail(id, RpcError::invalid_params("params must be an array"));
         }
         Ok(Self { id, method, params })
     }

@@ -58,7 +58,10 @@ async fn handle(State(node): State<Arc<Node>>, body: axum::body::Bytes) -> Json<
 async fn one(node: &Node, item: Value) -> Response {
     let request = match Request::from_value(item) {
         Ok(r) => r,
-        Err((id, err)) => return Response::error(id, err),
+        Err(failure) => {
+            let (id, err) = *failure;
+            return Response::error(id, err);
+        }
     };
     let id = request.id.clone();
     tracing::debug!(method = %request.method, "rpc request");

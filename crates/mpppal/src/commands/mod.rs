@@ -1,4 +1,5 @@
 //! One module per subcommand.
 
+pub mod conformance_adapter;
 pub mod demo;
 pub mod localnet;
