@@ -179,14 +179,13 @@ pub fn settle_batch(
     let receipts = receipts
         .iter()
         .map(|r| {
-            let (record, record_bump) = address::receipt_record(wallet, &r.challenge_hash);
+            let (record, _) = address::receipt_record(wallet, &r.challenge_hash);
             records.push(AccountMeta::new(record, false));
             BatchReceipt {
                 amount: r.amount,
                 expires_at: r.expires_at,
                 challenge_hash: r.challenge_hash,
                 category: r.category,
-                record_bump,
             }
         })
         .collect();

@@ -146,6 +146,51 @@ async fn receipts_carry_the_category_a_policy_asks_for() {
 }
 
 #[tokio::test]
+async fn a_receipt_twice_in_one_batch_pays_once() {
+    let mut f = fixture().await;
+    let r = receipt(&f, 3_000, "dup");
+    let signed = signed_by(&f.agent, &[r]);
+    settle(&mut f, &[r, r], &signed).await.unwrap();
+    assert_eq!(f.balance(&f.bob_usdc.clone()).await, 3_000);
+}
+
+#[tokio::test]
+async fn a_receipt_record_at_a_non_canonical_address_is_refused() {
+    let mut f = fixture().await;
+    let r = receipt(&f, 1_000, "bump");
+    let signed = signed_by(&f.agent, &[r]);
+    // The same seeds with another bump give another valid PDA; it must not count as a record.
+    let (canonical, bump) = mpppal_solana::address::receipt_record(&f.wallet, &r.challenge_hash);
+    let other = (0..bump)
+        .rev()
+        .find_map(|b| {
+            Pubkey::create_program_address(
+                &[b"receipt", f.wallet.as_ref(), &r.challenge_hash, &[b]],
+                &mpppal_solana::SETTLEMENT_PROGRAM_ID,
+            )
+            .ok()
+        })
+        .expect("another bump yields a PDA");
+    assert_ne!(other, canonical);
+    let settler = f.chain.payer().pubkey();
+    let mut ix = settlement_ix::settle_batch(
+        &settler,
+        None,
+        &f.wallet,
+        &f.mint(),
+        &f.bob.pubkey(),
+        &[to_settle(&r)],
+    );
+    let last = ix.accounts.len() - 1;
+    ix.accounts[last].pubkey = other;
+    assert_eq!(
+        error_code(f.chain.send(&[ed25519_instruction(&signed), ix], &[]).await),
+        settle_err::RECORD_MISMATCH
+    );
+    assert_eq!(f.balance(&f.bob_usdc.clone()).await, 0);
+}
+
+#[tokio::test]
 async fn skips_expired_receipts() {
     let mut f = fixture().await;
     let mut old = receipt(&f, 1_000, "old");

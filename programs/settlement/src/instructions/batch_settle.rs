@@ -27,8 +27,6 @@ pub struct BatchReceipt {
     pub challenge_hash: [u8; 32],
     /// The receipt's category field (`messages::encode_category`).
     pub category: [u8; 32],
-    /// Bump of the receipt record PDA, so the program checks the address without a search.
-    pub record_bump: u8,
 }
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -96,15 +94,19 @@ pub(crate) fn handle<'info>(
     let mut skipped = 0u32;
 
     for (receipt, record) in receipts.iter().zip(ctx.remaining_accounts) {
-        let bump = [receipt.record_bump];
+        // Only the canonical bump: with a caller-chosen bump, one receipt would have several
+        // valid record addresses and could be settled once per address.
+        let (derived, canonical_bump) = Pubkey::find_program_address(
+            &[RECEIPT_SEED, wallet_key.as_ref(), &receipt.challenge_hash],
+            &crate::ID,
+        );
+        let bump = [canonical_bump];
         let seeds: &[&[u8]] = &[
             RECEIPT_SEED,
             wallet_key.as_ref(),
             &receipt.challenge_hash,
             &bump,
         ];
-        let derived = Pubkey::create_program_address(seeds, &crate::ID)
-            .map_err(|_| SettlementError::ReceiptRecordMismatch)?;
         require_keys_eq!(
             derived,
             record.key(),
