@@ -5,6 +5,7 @@
 //! transactions are signed and sent. The MPP `solana` payment method grows on top of this.
 
 pub mod address;
+pub mod method;
 pub mod policy_ix;
 pub mod settlement_ix;
 pub mod signed;
