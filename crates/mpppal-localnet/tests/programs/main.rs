@@ -8,5 +8,6 @@ mod batch_settle;
 mod compute_units;
 mod policy_admin;
 mod policy_transfer;
+mod receipt_flow;
 mod session;
 mod settlement_transfer;

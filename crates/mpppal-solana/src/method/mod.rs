@@ -6,6 +6,7 @@ pub mod charge;
 pub mod error;
 pub mod network;
 pub mod payload;
+pub mod receipt;
 pub mod voucher;
 
 pub use charge::{ChargeRequest, MethodDetails, ReceiptOffer, Split};
