@@ -31,6 +31,15 @@ pub fn router(node: Arc<Node>) -> Router {
     Router::new().route("/", post(handle)).with_state(node)
 }
 
+/// Serves `node` on a free loopback port in a background task; returns its URL and the task.
+pub async fn spawn(
+    node: Arc<Node>,
+) -> std::io::Result<(String, tokio::task::JoinHandle<std::io::Result<()>>)> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    Ok((url, tokio::spawn(serve(node, listener))))
+}
+
 /// Serves JSON-RPC on `listener` until the task is dropped.
 pub async fn serve(node: Arc<Node>, listener: TcpListener) -> std::io::Result<()> {
     axum::serve(listener, router(node)).await

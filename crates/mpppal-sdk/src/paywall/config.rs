@@ -1,0 +1,46 @@
+//! What a paywall charges and how.
+
+use anchor_lang::prelude::Pubkey;
+use mpppal_solana::method::Network;
+use std::time::Duration;
+
+/// Deferred-receipt terms a paywall offers.
+#[derive(Clone, Debug)]
+pub struct ReceiptTerms {
+    /// The Settlement Program the receipts settle through.
+    pub settlement_program: Pubkey,
+    /// Longest a receipt may stay unsettled; bounds the provider's risk.
+    pub max_ttl: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct PaywallConfig {
+    /// The protection space named in challenges, e.g. `api.example.com`.
+    pub realm: String,
+    /// Key of the challenge-id HMAC; at least 32 bytes.
+    pub secret: String,
+    /// Who gets paid: the owner of the receiving token account.
+    pub recipient: Pubkey,
+    pub mint: Pubkey,
+    pub decimals: u8,
+    pub network: Network,
+    /// How long a challenge stays payable.
+    pub challenge_ttl: Duration,
+    pub receipts: Option<ReceiptTerms>,
+}
+
+impl PaywallConfig {
+    /// Checks what would make every challenge unusable.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.secret.len() < 32 {
+            return Err("the challenge secret must be at least 32 bytes".into());
+        }
+        if self.realm.is_empty() {
+            return Err("the realm must not be empty".into());
+        }
+        if self.receipts.is_none() {
+            return Err("no payment kind is offered: configure receipt terms".into());
+        }
+        Ok(())
+    }
+}
