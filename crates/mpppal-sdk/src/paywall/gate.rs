@@ -18,8 +18,8 @@ use tower::{Layer, Service};
 
 use super::problem::Problem;
 use super::store::{PaymentStore, ReserveError};
-use super::wallets::WalletReader;
 use super::PaywallConfig;
+use crate::wallets::WalletReader;
 
 /// A paywall: configuration plus where it reads wallets and keeps payments.
 #[derive(Clone)]

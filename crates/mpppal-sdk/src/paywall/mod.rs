@@ -13,9 +13,7 @@ mod config;
 mod gate;
 mod problem;
 mod store;
-mod wallets;
 
 pub use config::{PaywallConfig, ReceiptTerms};
 pub use gate::{ChargeLayer, ChargeService, Paywall};
 pub use store::{MemoryStore, PaymentStore, ReserveError};
-pub use wallets::{RpcWalletReader, WalletReader, WalletSnapshot};

@@ -1,0 +1,31 @@
+//! Why a paid request did not go through.
+
+/// Every way paying for a request can fail; nothing was paid unless the variant says so.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PayError {
+    #[error("HTTP error: {0}")]
+    Http(#[from] reqwest::Error),
+    #[error("the request body cannot be replayed, so the request cannot be retried after paying")]
+    NotReplayable,
+    #[error("no payable challenge: {0}")]
+    NoPayableChallenge(String),
+    #[error("the application declined the charge: {0}")]
+    Vetoed(String),
+    #[error("the wallet's policy refuses this payment ({code}): {reason}")]
+    PolicyDenied { code: String, reason: String },
+    #[error("the payment needs the wallet owner's co-signature: {0}")]
+    EscalationRequired(String),
+    #[error("the wallet holds {balance} base units, {needed} needed")]
+    InsufficientBalance { balance: u64, needed: u64 },
+    #[error("cannot read the wallet: {0}")]
+    Wallet(String),
+    #[error("the server refused the payment ({status} {kind}): {detail}")]
+    Refused {
+        status: u16,
+        kind: String,
+        detail: String,
+    },
+    #[error("cannot build the payment: {0}")]
+    Build(String),
+}

@@ -1,0 +1,234 @@
+//! The paying client.
+
+use anchor_lang::prelude::Pubkey;
+use mpppal_policy::{evaluate, Payment, Verdict};
+use mpppal_protocol::{
+    format_authorization, parse_receipt, parse_www_authenticate_all, PaymentCredential, Receipt,
+};
+use mpppal_solana::method::receipt::sign_receipt;
+use mpppal_solana::method::ChargePayload;
+use reqwest::{header, Method, StatusCode};
+use solana_keypair::Keypair;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::choose::{choose, ChargeOffer, Vet};
+use super::report::{PaidReceipt, ReceiptReporter};
+use super::PayError;
+use crate::wallets::WalletReader;
+
+/// The agent's signing key and the wallet it signs for.
+pub struct AgentWallet {
+    pub agent: Keypair,
+    pub wallet: Pubkey,
+}
+
+/// A response, with what was paid for it.
+#[derive(Debug)]
+pub struct PaidResponse {
+    pub response: reqwest::Response,
+    /// The server's receipt when a payment was made.
+    pub receipt: Option<Receipt>,
+    /// Base units paid, 0 when the resource was free.
+    pub paid: u64,
+}
+
+/// An HTTP client that pays 402 challenges from an MPPPal wallet.
+pub struct PayingClient {
+    http: reqwest::Client,
+    wallet: AgentWallet,
+    wallets: Arc<dyn WalletReader>,
+    settlement_program: Pubkey,
+    vet: Arc<Vet>,
+    reporter: Arc<dyn ReceiptReporter>,
+    /// Longest a receipt this client signs may live.
+    receipt_ttl: Duration,
+    category: Option<String>,
+}
+
+impl PayingClient {
+    pub fn new(
+        wallet: AgentWallet,
+        wallets: Arc<dyn WalletReader>,
+        reporter: Arc<dyn ReceiptReporter>,
+    ) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            wallet,
+            wallets,
+            settlement_program: mpppal_solana::SETTLEMENT_PROGRAM_ID,
+            vet: Arc::new(|_| Ok(())),
+            reporter,
+            receipt_ttl: Duration::from_secs(600),
+            category: None,
+        }
+    }
+
+    /// The application's hook to accept or decline each charge (price caps, allowed recipients).
+    pub fn with_vet(
+        mut self,
+        vet: impl Fn(&ChargeOffer) -> Result<(), String> + Send + Sync + 'static,
+    ) -> Self {
+        self.vet = Arc::new(vet);
+        self
+    }
+
+    /// Declines any single charge above `max` base units.
+    pub fn with_max_price(self, max: u64) -> Self {
+        self.with_vet(move |offer| {
+            if offer.charge.amount > max {
+                Err(format!(
+                    "price {} is above the maximum {max}",
+                    offer.charge.amount
+                ))
+            } else {
+                Ok(())
+            }
+        })
+    }
+
+    /// The spending category receipts claim (when the wallet's policy lists categories).
+    pub fn with_category(mut self, category: impl Into<String>) -> Self {
+        self.category = Some(category.into());
+        self
+    }
+
+    pub async fn get(&self, url: &str) -> Result<PaidResponse, PayError> {
+        self.execute(self.http.request(Method::GET, url).build()?)
+            .await
+    }
+
+    /// Sends `request`; on a 402, pays one of its challenges and sends it again.
+    pub async fn execute(&self, request: reqwest::Request) -> Result<PaidResponse, PayError> {
+        let retry = request.try_clone().ok_or(PayError::NotReplayable)?;
+        let url = request.url().to_string();
+        let first = self.http.execute(request).await?;
+        if first.status() != StatusCode::PAYMENT_REQUIRED {
+            return Ok(PaidResponse {
+                response: first,
+                receipt: None,
+                paid: 0,
+            });
+        }
+        let headers: Vec<String> = first
+            .headers()
+            .get_all(header::WWW_AUTHENTICATE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect();
+        let challenges = parse_www_authenticate_all(headers.iter().map(String::as_str))
+            .into_iter()
+            .filter_map(Result::ok)
+            .collect();
+        let snapshot = self
+            .wallets
+            .read(&self.wallet.wallet)
+            .await
+            .map_err(PayError::Wallet)?;
+        let offer = choose(challenges, &snapshot.wallet.mint, &self.settlement_program)
+            .map_err(PayError::NoPayableChallenge)?;
+        (self.vet)(&offer).map_err(PayError::Vetoed)?;
+
+        // The chain's own rules, before anything is signed.
+        let now = unix_now();
+        let payment = Payment {
+            amount: offer.charge.amount,
+            counterparty: offer.charge.recipient.to_bytes(),
+            category: self.category.as_deref(),
+            memo: None,
+            owner_cosigned: false,
+        };
+        match evaluate(
+            &snapshot.wallet.policy.to_policy(),
+            &snapshot.wallet.spend(),
+            &payment,
+            now,
+        ) {
+            Verdict::Allow => {}
+            Verdict::Escalate(reason) => {
+                return Err(PayError::EscalationRequired(reason.to_string()))
+            }
+            Verdict::Deny(reason) => {
+                return Err(PayError::PolicyDenied {
+                    code: reason.code().into(),
+                    reason: reason.to_string(),
+                })
+            }
+        }
+        if snapshot.vault_balance < offer.charge.amount {
+            return Err(PayError::InsufficientBalance {
+                balance: snapshot.vault_balance,
+                needed: offer.charge.amount,
+            });
+        }
+
+        let ttl = self.receipt_ttl.as_secs().min(u64::from(offer.receipt_ttl)) as i64;
+        let payload = sign_receipt(
+            &self.wallet.agent,
+            &self.wallet.wallet,
+            &offer.charge,
+            &offer.challenge.id,
+            now + ttl,
+            self.category.as_deref(),
+        )
+        .map_err(|e| PayError::Build(e.to_string()))?;
+        let credential =
+            PaymentCredential::new(offer.challenge.to_echo(), ChargePayload::Receipt(payload));
+        let authorization =
+            format_authorization(&credential).map_err(|e| PayError::Build(e.to_string()))?;
+        let mut retry = retry;
+        retry.headers_mut().insert(
+            header::AUTHORIZATION,
+            authorization
+                .parse()
+                .map_err(|_| PayError::Build("header value".into()))?,
+        );
+        let response = self.http.execute(retry).await?;
+        if !response.status().is_success() {
+            return Err(refused(response).await);
+        }
+        let receipt = response
+            .headers()
+            .get("payment-receipt")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_receipt(v).ok());
+        if let Some(receipt) = &receipt {
+            self.reporter
+                .report(PaidReceipt {
+                    url,
+                    challenge_id: offer.challenge.id.clone(),
+                    amount: offer.charge.amount,
+                    recipient: offer.charge.recipient.to_string(),
+                    receipt: receipt.clone(),
+                })
+                .await;
+        }
+        Ok(PaidResponse {
+            response,
+            receipt,
+            paid: offer.charge.amount,
+        })
+    }
+}
+
+async fn refused(response: reqwest::Response) -> PayError {
+    let status = response.status().as_u16();
+    let body: serde_json::Value = response.json().await.unwrap_or_default();
+    PayError::Refused {
+        status,
+        kind: body["type"]
+            .as_str()
+            .unwrap_or("")
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_string(),
+        detail: body["detail"].as_str().unwrap_or("").to_string(),
+    }
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}

@@ -1,0 +1,41 @@
+//! Where paid receipts go: the operator API in production, memory in tests.
+
+use async_trait::async_trait;
+use mpppal_protocol::Receipt;
+use std::sync::Mutex;
+
+/// One paid request, as the agent saw it.
+#[derive(Clone, Debug)]
+pub struct PaidReceipt {
+    pub url: String,
+    pub challenge_id: String,
+    pub amount: u64,
+    pub recipient: String,
+    /// The server's `Payment-Receipt`.
+    pub receipt: Receipt,
+}
+
+#[async_trait]
+pub trait ReceiptReporter: Send + Sync {
+    /// Called once per paid response; must not fail the request (report errors elsewhere).
+    async fn report(&self, paid: PaidReceipt);
+}
+
+/// Keeps receipts in memory.
+#[derive(Default)]
+pub struct MemoryReporter {
+    receipts: Mutex<Vec<PaidReceipt>>,
+}
+
+impl MemoryReporter {
+    pub fn receipts(&self) -> Vec<PaidReceipt> {
+        self.receipts.lock().expect("reporter lock").clone()
+    }
+}
+
+#[async_trait]
+impl ReceiptReporter for MemoryReporter {
+    async fn report(&self, paid: PaidReceipt) {
+        self.receipts.lock().expect("reporter lock").push(paid);
+    }
+}

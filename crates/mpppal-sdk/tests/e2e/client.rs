@@ -1,0 +1,104 @@
+//! The agent's paying client against the paywall: pays within policy, refuses before signing.
+
+use crate::support::*;
+use mpppal_policy_program::PolicyArgs;
+use mpppal_sdk::client::{AgentWallet, MemoryReporter, PayError, PayingClient};
+use mpppal_sdk::wallets::RpcWalletReader;
+use mpppal_solana::policy_ix;
+use solana_signer::Signer;
+use std::sync::Arc;
+
+fn client(w: &World, reporter: Arc<MemoryReporter>) -> PayingClient {
+    PayingClient::new(
+        AgentWallet {
+            agent: w.agent.insecure_clone(),
+            wallet: w.wallet,
+        },
+        Arc::new(RpcWalletReader::new(w.rpc_url.clone())),
+        reporter,
+    )
+}
+
+#[tokio::test]
+async fn pays_a_402_and_hands_the_receipt_to_the_reporter() {
+    let w = world(10 * USDC).await;
+    let reporter = Arc::new(MemoryReporter::default());
+    let paid = client(&w, reporter.clone())
+        .get(&format!("{}/data", w.api))
+        .await
+        .unwrap();
+    assert_eq!(paid.paid, PRICE);
+    assert!(paid.receipt.is_some());
+    assert_eq!(paid.response.text().await.unwrap(), "the data");
+    let reported = reporter.receipts();
+    assert_eq!(reported.len(), 1);
+    assert_eq!(reported[0].amount, PRICE);
+
+    // A free resource costs nothing and reports nothing.
+    let free = client(&w, reporter.clone())
+        .get(&format!("{}/free", w.api))
+        .await
+        .unwrap();
+    assert_eq!((free.paid, free.receipt.is_none()), (0, true));
+    assert_eq!(reporter.receipts().len(), 1);
+}
+
+#[tokio::test]
+async fn refuses_before_signing_when_the_app_or_the_policy_says_no() {
+    let w = world(10 * USDC).await;
+    let reporter = Arc::new(MemoryReporter::default());
+    let url = format!("{}/data", w.api);
+
+    let err = client(&w, reporter.clone())
+        .with_max_price(PRICE - 1)
+        .get(&url)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, PayError::Vetoed(_)), "{err}");
+
+    let tight = PolicyArgs {
+        max_single_transfer: 100_000,
+        max_daily_spend: 20 * USDC,
+        allowed_counterparties: vec![],
+        categories: vec![],
+        require_memo: false,
+        escalation_threshold: None,
+        paused: false,
+    };
+    send(
+        &w.rpc,
+        &[policy_ix::update_policy(
+            &w.owner.pubkey(),
+            &w.wallet,
+            tight,
+        )],
+        &w.owner,
+        &[],
+    )
+    .await;
+    let err = client(&w, reporter.clone()).get(&url).await.unwrap_err();
+    match err {
+        PayError::PolicyDenied { code, .. } => assert_eq!(code, "over_single_transfer_limit"),
+        other => panic!("expected a policy denial, got {other}"),
+    }
+    assert!(reporter.receipts().is_empty(), "nothing was paid");
+}
+
+#[tokio::test]
+async fn refuses_when_the_wallet_cannot_afford_it() {
+    let w = world(100_000).await;
+    let err = client(&w, Arc::new(MemoryReporter::default()))
+        .get(&format!("{}/data", w.api))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            PayError::InsufficientBalance {
+                balance: 100_000,
+                needed: PRICE
+            }
+        ),
+        "{err}"
+    );
+}

@@ -1,0 +1,182 @@
+//! A local chain served over JSON-RPC, a funded agent wallet on it, and a paid API behind the
+//! paywall on a loopback port.
+
+use anchor_lang::solana_program::instruction::Instruction;
+use axum::routing::get;
+use axum::Router;
+use mpppal_localnet::rpc::{self, Node};
+use mpppal_localnet::LocalChain;
+use mpppal_policy_program::PolicyArgs;
+use mpppal_protocol::{format_authorization, parse_www_authenticate, PaymentCredential};
+use mpppal_sdk::paywall::{MemoryStore, Paywall, PaywallConfig, ReceiptTerms};
+use mpppal_sdk::wallets::RpcWalletReader;
+use mpppal_solana::method::receipt::sign_receipt;
+use mpppal_solana::method::{ChargePayload, ChargeRequest, Network};
+use mpppal_solana::{address, policy_ix, Pubkey};
+use serde_json::{json, Value};
+use solana_commitment_config::CommitmentConfig;
+use solana_keypair::Keypair;
+use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_rpc_client_api::request::RpcRequest;
+use solana_signer::Signer;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const USDC: u64 = 1_000_000;
+pub const PRICE: u64 = 250_000;
+pub const SECRET: &str = "a-test-secret-of-at-least-32-bytes!!";
+
+pub struct World {
+    pub api: String,
+    pub http: reqwest::Client,
+    pub agent: Keypair,
+    pub wallet: Pubkey,
+    pub owner: Keypair,
+    pub rpc: RpcClient,
+    pub rpc_url: String,
+    pub mint: Pubkey,
+}
+
+pub async fn send(rpc: &RpcClient, ixs: &[Instruction], payer: &Keypair, signers: &[&Keypair]) {
+    let blockhash = rpc.get_latest_blockhash().await.unwrap();
+    let mut all = vec![payer];
+    all.extend_from_slice(signers);
+    let tx = solana_transaction::Transaction::new_signed_with_payer(
+        ixs,
+        Some(&payer.pubkey()),
+        &all,
+        blockhash,
+    );
+    rpc.send_and_confirm_transaction(&tx).await.unwrap();
+}
+
+pub async fn world(funding: u64) -> World {
+    let chain = LocalChain::start().await;
+    let mint = chain.mint;
+    let (rpc_url, _) = rpc::spawn(Arc::new(Node::new(chain))).await.unwrap();
+    let rpc = RpcClient::new_with_commitment(rpc_url.clone(), CommitmentConfig::confirmed());
+
+    let owner = Keypair::new();
+    let agent = Keypair::new();
+    let sig = rpc
+        .request_airdrop(&owner.pubkey(), 1_000_000_000)
+        .await
+        .unwrap();
+    rpc.confirm_transaction(&sig).await.unwrap();
+    let wallet_key = Keypair::new().pubkey();
+    let policy = PolicyArgs {
+        max_single_transfer: 5 * USDC,
+        max_daily_spend: 20 * USDC,
+        allowed_counterparties: vec![],
+        categories: vec![],
+        require_memo: false,
+        escalation_threshold: Some(2 * USDC),
+        paused: false,
+    };
+    let create =
+        policy_ix::create_wallet(&owner.pubkey(), &wallet_key, &agent.pubkey(), &mint, policy);
+    send(&rpc, &[create], &owner, &[]).await;
+    let wallet = address::wallet(&wallet_key);
+    let _: Value = rpc
+        .send(
+            RpcRequest::Custom {
+                method: "mpppal_requestUsdc",
+            },
+            json!([wallet.to_string(), funding]),
+        )
+        .await
+        .unwrap();
+
+    let provider = Keypair::new().pubkey();
+    let config = PaywallConfig {
+        realm: "api.test".into(),
+        secret: SECRET.into(),
+        recipient: provider,
+        mint,
+        decimals: 6,
+        network: Network::Localnet,
+        challenge_ttl: Duration::from_secs(300),
+        receipts: Some(ReceiptTerms {
+            settlement_program: mpppal_solana::SETTLEMENT_PROGRAM_ID,
+            max_ttl: Duration::from_secs(600),
+        }),
+    };
+    let paywall = Paywall::new(
+        config,
+        Arc::new(RpcWalletReader::new(rpc_url.clone())),
+        Arc::new(MemoryStore::default()),
+    )
+    .unwrap();
+    let app = Router::new()
+        .route(
+            "/data",
+            get(|| async { "the data" }).route_layer(paywall.charge(PRICE)),
+        )
+        .route(
+            "/broken",
+            get(|| async { (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "boom") })
+                .route_layer(paywall.charge(PRICE)),
+        )
+        .route("/free", get(|| async { "free" }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    World {
+        api,
+        http: reqwest::Client::new(),
+        agent,
+        wallet,
+        owner,
+        rpc,
+        rpc_url,
+        mint,
+    }
+}
+
+impl World {
+    pub async fn get(&self, path: &str, authorization: Option<&str>) -> reqwest::Response {
+        let mut request = self.http.get(format!("{}{path}", self.api));
+        if let Some(value) = authorization {
+            request = request.header("authorization", value);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// The challenge of a fresh 402 for `path`.
+    pub async fn challenge(&self, path: &str) -> mpppal_protocol::PaymentChallenge {
+        let response = self.get(path, None).await;
+        assert_eq!(response.status(), 402);
+        let header = response.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        parse_www_authenticate(&header).unwrap()
+    }
+
+    /// An Authorization value paying `challenge` with a receipt signed by `signer`.
+    pub fn pay(
+        &self,
+        challenge: &mpppal_protocol::PaymentChallenge,
+        signer: &Keypair,
+        expires_in: i64,
+    ) -> String {
+        let request: ChargeRequest = challenge.request.decode().unwrap();
+        let charge = request.validate().unwrap();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let payload = sign_receipt(
+            signer,
+            &self.wallet,
+            &charge,
+            &challenge.id,
+            now + expires_in,
+            None,
+        )
+        .unwrap();
+        let credential =
+            PaymentCredential::new(challenge.to_echo(), ChargePayload::Receipt(payload));
+        format_authorization(&credential).unwrap()
+    }
+}
