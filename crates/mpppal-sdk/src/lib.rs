@@ -4,6 +4,7 @@
 //! - [`paywall`]: a tower layer that puts an axum route behind MPP `solana` charges.
 //! - [`wallets`]: reading a wallet's on-chain state, which both sides check payments against.
 
+pub mod chain;
 pub mod client;
 pub mod paywall;
 pub mod wallets;

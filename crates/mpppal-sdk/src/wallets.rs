@@ -4,8 +4,8 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::AccountDeserialize;
 use async_trait::async_trait;
 use mpppal_policy_program::Wallet;
-use solana_commitment_config::CommitmentConfig;
-use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+
+use crate::chain::RpcChain;
 
 /// A wallet account and its vault balance, as of one read.
 #[derive(Clone, Debug)]
@@ -20,21 +20,8 @@ pub trait WalletReader: Send + Sync {
     async fn read(&self, address: &Pubkey) -> Result<WalletSnapshot, String>;
 }
 
-/// Reads wallets over Solana JSON-RPC.
-pub struct RpcWalletReader {
-    rpc: RpcClient,
-}
-
-impl RpcWalletReader {
-    pub fn new(url: impl Into<String>) -> Self {
-        Self {
-            rpc: RpcClient::new_with_commitment(url.into(), CommitmentConfig::confirmed()),
-        }
-    }
-}
-
 #[async_trait]
-impl WalletReader for RpcWalletReader {
+impl WalletReader for RpcChain {
     async fn read(&self, address: &Pubkey) -> Result<WalletSnapshot, String> {
         let account = self
             .rpc

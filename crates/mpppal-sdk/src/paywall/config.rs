@@ -2,6 +2,8 @@
 
 use anchor_lang::prelude::Pubkey;
 use mpppal_solana::method::Network;
+use solana_keypair::Keypair;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Deferred-receipt terms a paywall offers.
@@ -27,6 +29,10 @@ pub struct PaywallConfig {
     /// How long a challenge stays payable.
     pub challenge_ttl: Duration,
     pub receipts: Option<ReceiptTerms>,
+    /// Whether payments by transaction (pull, and push without a fee payer) are accepted.
+    pub transactions: bool,
+    /// Pays the fees of pull-mode transactions when set (`feePayer: true` in challenges).
+    pub fee_payer: Option<Arc<Keypair>>,
 }
 
 impl PaywallConfig {
@@ -38,8 +44,8 @@ impl PaywallConfig {
         if self.realm.is_empty() {
             return Err("the realm must not be empty".into());
         }
-        if self.receipts.is_none() {
-            return Err("no payment kind is offered: configure receipt terms".into());
+        if self.receipts.is_none() && !self.transactions {
+            return Err("no payment kind is offered: accept transactions or receipts".into());
         }
         Ok(())
     }

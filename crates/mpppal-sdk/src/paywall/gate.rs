@@ -1,13 +1,11 @@
 //! The charge gate: a tower layer in front of one route.
 
-use anchor_lang::prelude::Pubkey;
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Request, Response};
 use futures_util::future::BoxFuture;
 use mpppal_protocol::{base64url, Base64UrlJson, PaymentChallenge, Receipt};
-use mpppal_solana::method::charge::ValidCharge;
-use mpppal_solana::method::receipt::{check_receipt, AcceptedReceipt, ReceiptContext};
-use mpppal_solana::method::{ChargePayload, ChargeRequest, MethodDetails, ReceiptOffer};
+use mpppal_solana::method::{ChargeRequest, MethodDetails, ReceiptOffer};
+use solana_signer::Signer;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -17,9 +15,10 @@ use time::OffsetDateTime;
 use tower::{Layer, Service};
 
 use super::problem::Problem;
-use super::store::{PaymentStore, ReserveError};
+use super::store::PaymentStore;
+use super::verify::Paid;
 use super::PaywallConfig;
-use crate::wallets::WalletReader;
+use crate::chain::RpcChain;
 
 /// A paywall: configuration plus where it reads wallets and keeps payments.
 #[derive(Clone)]
@@ -27,23 +26,25 @@ pub struct Paywall {
     inner: Arc<Shared>,
 }
 
-struct Shared {
-    config: PaywallConfig,
-    wallets: Arc<dyn WalletReader>,
-    store: Arc<dyn PaymentStore>,
+pub(super) struct Shared {
+    pub(super) config: PaywallConfig,
+    pub(super) chain: Arc<RpcChain>,
+    pub(super) store: Arc<dyn PaymentStore>,
 }
 
 impl Paywall {
+    /// A paywall reading wallets and sending payments through `chain`, keeping used credentials
+    /// and pending receipts in `store`.
     pub fn new(
         config: PaywallConfig,
-        wallets: Arc<dyn WalletReader>,
+        chain: Arc<RpcChain>,
         store: Arc<dyn PaymentStore>,
     ) -> Result<Self, String> {
         config.validate()?;
         Ok(Self {
             inner: Arc::new(Shared {
                 config,
-                wallets,
+                chain,
                 store,
             }),
         })
@@ -109,7 +110,7 @@ where
     }
 }
 
-fn now() -> i64 {
+pub(super) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
@@ -124,7 +125,7 @@ fn rfc3339(unix: i64) -> String {
 
 impl Shared {
     /// The charge request this route asks for now.
-    fn request(&self, price: u64) -> ChargeRequest {
+    pub(super) fn request(&self, price: u64) -> ChargeRequest {
         let c = &self.config;
         ChargeRequest {
             amount: price.to_string(),
@@ -140,6 +141,8 @@ impl Shared {
                     settlement_program: r.settlement_program.to_string(),
                     max_ttl_seconds: r.max_ttl.as_secs() as u32,
                 }),
+                fee_payer: c.fee_payer.as_ref().map(|_| true),
+                fee_payer_key: c.fee_payer.as_ref().map(|k| k.pubkey().to_string()),
                 ..MethodDetails::default()
             },
         }
@@ -202,15 +205,17 @@ impl Shared {
             Ok(accepted) => accepted,
             Err(problem) => return self.refuse(price, problem),
         };
-        let challenge_id = accepted.0.clone();
         let Ok(mut response) = inner.call(request).await;
         if !response.status().is_success() {
-            // Nobody pays for an error: the receipt is dropped, the credential stays spent.
-            self.store.release(&challenge_id).await;
+            if let Paid::Receipt(_) = accepted.payment {
+                // Nobody pays for an error: the receipt is dropped, the credential stays spent.
+                // (A transaction has already moved the money; it cannot be taken back here.)
+                self.store.release(&accepted.challenge_id).await;
+            }
             return response;
         }
-        let mut receipt =
-            Receipt::success("solana", bs58::encode(accepted.1.signature).into_string());
+        let challenge_id = accepted.challenge_id.clone();
+        let mut receipt = Receipt::success("solana", accepted.payment.reference());
         receipt.timestamp = rfc3339(now());
         receipt
             .extensions
@@ -224,126 +229,6 @@ impl Shared {
             }
         }
         response
-    }
-
-    /// Checks a credential against the challenge it echoes and reserves its payment.
-    async fn verify(
-        &self,
-        price: u64,
-        header_value: &str,
-    ) -> Result<(String, AcceptedReceipt), Problem> {
-        let token = header_value[8..].trim();
-        base64url::decode(token).map_err(|e| Problem::MalformedCredential(e.to_string()))?;
-        let credential = mpppal_protocol::parse_authorization(header_value)
-            .map_err(|e| Problem::MalformedCredential(e.to_string()))?;
-        let echo = credential.challenge;
-        let challenge = PaymentChallenge {
-            id: echo.id.clone(),
-            realm: echo.realm.clone(),
-            method: echo.method.clone(),
-            intent: echo.intent.clone(),
-            request: echo.request.clone(),
-            expires: echo.expires.clone(),
-            description: echo.description.clone(),
-            digest: echo.digest.clone(),
-            opaque: echo.opaque.clone(),
-            header: None,
-        };
-        if !challenge.verify(&self.config.secret) {
-            return Err(Problem::InvalidChallenge(
-                "the challenge was not issued by this server or was altered".into(),
-            ));
-        }
-        if challenge.realm != self.config.realm
-            || challenge.method.as_str() != "solana"
-            || challenge.intent.as_str() != "charge"
-        {
-            return Err(Problem::InvalidChallenge(
-                "the challenge is for another realm, method or intent".into(),
-            ));
-        }
-        if challenge.expires.is_none() || challenge.is_expired() {
-            return Err(Problem::PaymentExpired);
-        }
-        let request: ChargeRequest = challenge
-            .request
-            .decode()
-            .map_err(|e| Problem::InvalidChallenge(e.to_string()))?;
-        // A challenge issued at an older price is still authentic; it no longer buys this route.
-        if request != self.request(price) {
-            return Err(Problem::InvalidChallenge(
-                "the price or terms of this route changed".into(),
-            ));
-        }
-        let charge: ValidCharge = request
-            .validate()
-            .map_err(|e| Problem::InvalidChallenge(e.to_string()))?;
-        let payload: ChargePayload = serde_json::from_value(credential.payload)
-            .map_err(|e| Problem::MalformedCredential(format!("payload: {e}")))?;
-        let ChargePayload::Receipt(receipt) = payload else {
-            return Err(Problem::MethodUnsupported(
-                "this paywall accepts MPPPal receipts only; transaction and signature payments are not supported yet".into(),
-            ));
-        };
-        let terms = self
-            .config
-            .receipts
-            .as_ref()
-            .ok_or_else(|| Problem::MethodUnsupported("receipts are not offered".into()))?;
-        let wallet: Pubkey = receipt
-            .wallet()
-            .map_err(|e| Problem::MalformedCredential(e.to_string()))?;
-        let snapshot = self
-            .wallets
-            .read(&wallet)
-            .await
-            .map_err(Problem::VerificationFailed)?;
-        let now = now();
-        let latest_expiry = now + terms.max_ttl.as_secs() as i64;
-        let accepted = std::sync::Mutex::new(None);
-        let check = |pending: u64| -> Result<(), String> {
-            let ctx = ReceiptContext {
-                charge: &charge,
-                challenge_id: &challenge.id,
-                wallet: &snapshot.wallet,
-                vault_balance: snapshot.vault_balance,
-                pending,
-                now,
-                latest_expiry,
-            };
-            let ok = check_receipt(&receipt, &wallet, &ctx).map_err(|e| e.to_string())?;
-            *accepted.lock().expect("accepted lock") = Some(ok);
-            Ok(())
-        };
-        match self
-            .store
-            .reserve(&challenge.id, &wallet, charge.amount, &check)
-            .await
-        {
-            Ok(()) => {}
-            Err(ReserveError::AlreadyUsed) => {
-                return Err(Problem::InvalidChallenge(
-                    "this credential was already used".into(),
-                ))
-            }
-            Err(ReserveError::Refused(reason)) => return Err(classify(reason)),
-        }
-        let accepted = accepted
-            .into_inner()
-            .expect("accepted lock")
-            .ok_or_else(|| Problem::VerificationFailed("receipt not checked".into()))?;
-        Ok((challenge.id, accepted))
-    }
-}
-
-/// Maps a receipt refusal to the problem type a client can act on.
-fn classify(reason: String) -> Problem {
-    if reason.starts_with("policy:") {
-        Problem::PolicyDenied(reason)
-    } else if reason.contains("insufficient balance") {
-        Problem::PaymentInsufficient(reason)
-    } else {
-        Problem::VerificationFailed(reason)
     }
 }
 

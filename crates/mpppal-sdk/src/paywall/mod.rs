@@ -13,7 +13,9 @@ mod config;
 mod gate;
 mod problem;
 mod store;
+mod verify;
 
+pub use crate::chain::RpcChain;
 pub use config::{PaywallConfig, ReceiptTerms};
 pub use gate::{ChargeLayer, ChargeService, Paywall};
 pub use store::{MemoryStore, PaymentStore, ReserveError};

@@ -28,6 +28,9 @@ pub trait PaymentStore: Send + Sync {
         check: &(dyn Fn(u64) -> Result<(), String> + Send + Sync),
     ) -> Result<(), ReserveError<String>>;
 
+    /// Marks `key` (a challenge id or a transaction signature) used; false if it already was.
+    async fn consume(&self, key: &str) -> bool;
+
     /// Forgets the pending amount of a payment whose request failed; the challenge stays used.
     async fn release(&self, challenge_id: &str);
 
@@ -69,6 +72,14 @@ impl PaymentStore for MemoryStore {
             .by_challenge
             .insert(challenge_id.to_string(), (*wallet, amount));
         Ok(())
+    }
+
+    async fn consume(&self, key: &str) -> bool {
+        self.state
+            .lock()
+            .expect("payment store lock")
+            .used
+            .insert(key.to_string())
     }
 
     async fn release(&self, challenge_id: &str) {

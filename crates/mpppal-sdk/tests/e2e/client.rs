@@ -3,7 +3,7 @@
 use crate::support::*;
 use mpppal_policy_program::PolicyArgs;
 use mpppal_sdk::client::{AgentWallet, MemoryReporter, PayError, PayingClient};
-use mpppal_sdk::wallets::RpcWalletReader;
+use mpppal_sdk::paywall::RpcChain;
 use mpppal_solana::policy_ix;
 use solana_signer::Signer;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ fn client(w: &World, reporter: Arc<MemoryReporter>) -> PayingClient {
             agent: w.agent.insecure_clone(),
             wallet: w.wallet,
         },
-        Arc::new(RpcWalletReader::new(w.rpc_url.clone())),
+        Arc::new(RpcChain::new(w.rpc_url.clone())),
         reporter,
     )
 }

@@ -8,8 +8,8 @@ use mpppal_localnet::rpc::{self, Node};
 use mpppal_localnet::LocalChain;
 use mpppal_policy_program::PolicyArgs;
 use mpppal_protocol::{format_authorization, parse_www_authenticate, PaymentCredential};
+use mpppal_sdk::paywall::RpcChain;
 use mpppal_sdk::paywall::{MemoryStore, Paywall, PaywallConfig, ReceiptTerms};
-use mpppal_sdk::wallets::RpcWalletReader;
 use mpppal_solana::method::receipt::sign_receipt;
 use mpppal_solana::method::{ChargePayload, ChargeRequest, Network};
 use mpppal_solana::{address, policy_ix, Pubkey};
@@ -35,6 +35,8 @@ pub struct World {
     pub rpc: RpcClient,
     pub rpc_url: String,
     pub mint: Pubkey,
+    pub provider: Pubkey,
+    pub fee_payer: Keypair,
 }
 
 pub async fn send(rpc: &RpcClient, ixs: &[Instruction], payer: &Keypair, signers: &[&Keypair]) {
@@ -87,7 +89,23 @@ pub async fn world(funding: u64) -> World {
         .await
         .unwrap();
 
+    // The provider's token account exists, as a real provider's would.
     let provider = Keypair::new().pubkey();
+    let _: Value = rpc
+        .send(
+            RpcRequest::Custom {
+                method: "mpppal_requestUsdc",
+            },
+            json!([provider.to_string(), 1]),
+        )
+        .await
+        .unwrap();
+    let fee_payer = Keypair::new();
+    let sig = rpc
+        .request_airdrop(&fee_payer.pubkey(), 1_000_000_000)
+        .await
+        .unwrap();
+    rpc.confirm_transaction(&sig).await.unwrap();
     let config = PaywallConfig {
         realm: "api.test".into(),
         secret: SECRET.into(),
@@ -100,10 +118,24 @@ pub async fn world(funding: u64) -> World {
             settlement_program: mpppal_solana::SETTLEMENT_PROGRAM_ID,
             max_ttl: Duration::from_secs(600),
         }),
+        transactions: true,
+        fee_payer: Some(Arc::new(fee_payer.insecure_clone())),
     };
+    let chain = Arc::new(RpcChain::new(rpc_url.clone()));
     let paywall = Paywall::new(
-        config,
-        Arc::new(RpcWalletReader::new(rpc_url.clone())),
+        config.clone(),
+        chain.clone(),
+        Arc::new(MemoryStore::default()),
+    )
+    .unwrap();
+    // A second paywall without fee sponsorship, where clients send transactions themselves.
+    let push_only = Paywall::new(
+        PaywallConfig {
+            receipts: None,
+            fee_payer: None,
+            ..config
+        },
+        chain,
         Arc::new(MemoryStore::default()),
     )
     .unwrap();
@@ -116,6 +148,10 @@ pub async fn world(funding: u64) -> World {
             "/broken",
             get(|| async { (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "boom") })
                 .route_layer(paywall.charge(PRICE)),
+        )
+        .route(
+            "/push",
+            get(|| async { "pushed" }).route_layer(push_only.charge(PRICE)),
         )
         .route("/free", get(|| async { "free" }));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -130,6 +166,8 @@ pub async fn world(funding: u64) -> World {
         rpc,
         rpc_url,
         mint,
+        provider,
+        fee_payer,
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod charge;
 pub mod error;
+pub mod legs;
 pub mod network;
 pub mod payload;
 pub mod receipt;
