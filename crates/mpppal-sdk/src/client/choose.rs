@@ -5,19 +5,28 @@ use mpppal_protocol::PaymentChallenge;
 use mpppal_solana::method::charge::ValidCharge;
 use mpppal_solana::method::ChargeRequest;
 
+/// How a chosen charge will be paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayBy {
+    /// An MPPPal deferred receipt that may live this many seconds.
+    Receipt { ttl: u32 },
+    /// A Policy Program transfer whose fees the server pays.
+    SponsoredTransaction { fee_payer: Pubkey },
+}
+
 /// A charge the client could pay, shown to the application's vetting hook.
 #[derive(Clone, Debug)]
 pub struct ChargeOffer {
     pub challenge: PaymentChallenge,
     pub charge: ValidCharge,
-    /// Seconds a receipt may live, as the paywall offers.
-    pub receipt_ttl: u32,
+    pub pay_by: PayBy,
 }
 
 /// The application's say on a charge before anything is signed: `Err(reason)` declines.
 pub type Vet = dyn Fn(&ChargeOffer) -> Result<(), String> + Send + Sync;
 
-/// The first challenge payable by receipt in `mint` through `settlement_program`, or why none is.
+/// The first challenge this wallet can pay in `mint`, preferring receipts through
+/// `settlement_program` (no transaction, served at once) to sponsored transactions; or why none.
 pub fn choose(
     challenges: Vec<PaymentChallenge>,
     mint: &Pubkey,
@@ -50,22 +59,31 @@ pub fn choose(
                 continue;
             }
         };
-        let Some(offer) = request.method_details.mpppal_receipt else {
-            reasons.push("no MPPPal receipt offer".into());
-            continue;
-        };
-        if offer.settlement_program != settlement_program.to_string() {
-            reasons.push("receipts would settle through an unknown program".into());
-            continue;
-        }
         if charge.mint.as_ref() != Some(mint) {
             reasons.push("asks for another currency than the wallet holds".into());
             continue;
         }
+        let pay_by = match (&request.method_details.mpppal_receipt, charge.fee_payer) {
+            (Some(offer), _) if offer.settlement_program == settlement_program.to_string() => {
+                PayBy::Receipt {
+                    ttl: offer.max_ttl_seconds,
+                }
+            }
+            // MPPPal wallets hold no SOL: a transaction needs the server to pay its fees.
+            (_, Some(fee_payer)) => PayBy::SponsoredTransaction { fee_payer },
+            (Some(_), None) => {
+                reasons.push("receipts would settle through an unknown program".into());
+                continue;
+            }
+            (None, None) => {
+                reasons.push("neither receipts nor fee sponsorship offered".into());
+                continue;
+            }
+        };
         return Ok(ChargeOffer {
             challenge,
             charge,
-            receipt_ttl: offer.max_ttl_seconds,
+            pay_by,
         });
     }
     Err(if reasons.is_empty() {

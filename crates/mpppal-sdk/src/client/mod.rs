@@ -5,15 +5,16 @@
 //! the wallet's balance, and only then signs. A payment the policy refuses is never signed and
 //! nothing reaches the chain. Receipts of paid responses go to a pluggable [`ReceiptReporter`].
 //!
-//! This first cut pays with MPPPal deferred receipts (offered by MPPPal paywalls); paying
-//! standard MPP servers by transaction lands next.
+//! It pays with an MPPPal deferred receipt where the paywall offers one, and otherwise with a
+//! Policy Program transfer whose fees the server sponsors (pull mode), which any MPP `solana`
+//! server accepts. Servers that do not sponsor fees cannot be paid from a wallet without SOL.
 
 mod choose;
 mod error;
 mod paying;
 mod report;
 
-pub use choose::{ChargeOffer, Vet};
+pub use choose::{ChargeOffer, PayBy, Vet};
 pub use error::PayError;
 pub use paying::{AgentWallet, PaidResponse, PayingClient};
 pub use report::{MemoryReporter, PaidReceipt, ReceiptReporter};

@@ -12,10 +12,15 @@ use solana_keypair::Keypair;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::choose::{choose, ChargeOffer, Vet};
+use super::choose::{choose, ChargeOffer, PayBy, Vet};
 use super::report::{PaidReceipt, ReceiptReporter};
 use super::PayError;
+use crate::chain::RpcChain;
 use crate::wallets::WalletReader;
+use crate::wallets::WalletSnapshot;
+use mpppal_policy_program::TransferArgs;
+use mpppal_solana::method::legs::expected_legs;
+use mpppal_solana::policy_ix::{self, PaymentAccounts};
 
 /// The agent's signing key and the wallet it signs for.
 pub struct AgentWallet {
@@ -37,7 +42,7 @@ pub struct PaidResponse {
 pub struct PayingClient {
     http: reqwest::Client,
     wallet: AgentWallet,
-    wallets: Arc<dyn WalletReader>,
+    chain: Arc<RpcChain>,
     settlement_program: Pubkey,
     vet: Arc<Vet>,
     reporter: Arc<dyn ReceiptReporter>,
@@ -49,13 +54,13 @@ pub struct PayingClient {
 impl PayingClient {
     pub fn new(
         wallet: AgentWallet,
-        wallets: Arc<dyn WalletReader>,
+        chain: Arc<RpcChain>,
         reporter: Arc<dyn ReceiptReporter>,
     ) -> Self {
         Self {
             http: reqwest::Client::new(),
             wallet,
-            wallets,
+            chain,
             settlement_program: mpppal_solana::SETTLEMENT_PROGRAM_ID,
             vet: Arc::new(|_| Ok(())),
             reporter,
@@ -121,7 +126,7 @@ impl PayingClient {
             .filter_map(Result::ok)
             .collect();
         let snapshot = self
-            .wallets
+            .chain
             .read(&self.wallet.wallet)
             .await
             .map_err(PayError::Wallet)?;
@@ -162,18 +167,27 @@ impl PayingClient {
             });
         }
 
-        let ttl = self.receipt_ttl.as_secs().min(u64::from(offer.receipt_ttl)) as i64;
-        let payload = sign_receipt(
-            &self.wallet.agent,
-            &self.wallet.wallet,
-            &offer.charge,
-            &offer.challenge.id,
-            now + ttl,
-            self.category.as_deref(),
-        )
-        .map_err(|e| PayError::Build(e.to_string()))?;
-        let credential =
-            PaymentCredential::new(offer.challenge.to_echo(), ChargePayload::Receipt(payload));
+        let payload = match offer.pay_by {
+            PayBy::Receipt { ttl } => {
+                let ttl = self.receipt_ttl.as_secs().min(u64::from(ttl)) as i64;
+                ChargePayload::Receipt(
+                    sign_receipt(
+                        &self.wallet.agent,
+                        &self.wallet.wallet,
+                        &offer.charge,
+                        &offer.challenge.id,
+                        now + ttl,
+                        self.category.as_deref(),
+                    )
+                    .map_err(|e| PayError::Build(e.to_string()))?,
+                )
+            }
+            PayBy::SponsoredTransaction { fee_payer } => {
+                self.sponsored_transaction(&offer, &snapshot, &fee_payer)
+                    .await?
+            }
+        };
+        let credential = PaymentCredential::new(offer.challenge.to_echo(), payload);
         let authorization =
             format_authorization(&credential).map_err(|e| PayError::Build(e.to_string()))?;
         let mut retry = retry;
@@ -207,6 +221,57 @@ impl PayingClient {
             response,
             receipt,
             paid: offer.charge.amount,
+        })
+    }
+}
+
+impl PayingClient {
+    /// One Policy Program transfer per leg, with consecutive wallet nonces, fees paid by the
+    /// server: signed by the agent only.
+    async fn sponsored_transaction(
+        &self,
+        offer: &ChargeOffer,
+        snapshot: &WalletSnapshot,
+        fee_payer: &Pubkey,
+    ) -> Result<ChargePayload, PayError> {
+        use base64::Engine;
+        let mint = snapshot.wallet.mint;
+        let legs = expected_legs(&offer.charge).map_err(|e| PayError::Build(e.to_string()))?;
+        let instructions: Vec<_> = legs
+            .iter()
+            .enumerate()
+            .map(|(i, leg)| {
+                policy_ix::transfer(
+                    &PaymentAccounts {
+                        agent: solana_signer::Signer::pubkey(&self.wallet.agent),
+                        owner_cosigner: None,
+                        wallet: self.wallet.wallet,
+                        mint,
+                        destination: leg.destination,
+                    },
+                    TransferArgs {
+                        amount: leg.amount,
+                        nonce: snapshot.wallet.nonce + i as u64,
+                        memo: None,
+                        category: self.category.clone(),
+                    },
+                )
+            })
+            .collect();
+        let blockhash = self
+            .chain
+            .rpc
+            .get_latest_blockhash()
+            .await
+            .map_err(|e| PayError::Wallet(format!("no blockhash: {e}")))?;
+        let message =
+            solana_message::Message::new_with_blockhash(&instructions, Some(fee_payer), &blockhash);
+        let mut tx = solana_transaction::Transaction::new_unsigned(message);
+        tx.try_partial_sign(&[&self.wallet.agent], blockhash)
+            .map_err(|e| PayError::Build(e.to_string()))?;
+        let bytes = bincode::serialize(&tx).map_err(|e| PayError::Build(e.to_string()))?;
+        Ok(ChargePayload::Transaction {
+            transaction: base64::engine::general_purpose::STANDARD.encode(bytes),
         })
     }
 }

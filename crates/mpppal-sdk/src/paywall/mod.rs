@@ -6,8 +6,11 @@
 //! handler runs; only a successful response carries a `Payment-Receipt`. A handler failure
 //! releases the payment, so nobody pays for an error.
 //!
-//! This first cut accepts MPPPal deferred receipts (`docs/receipts.md`); transaction (pull) and
-//! signature (push) payments are refused with `method-unsupported` until they land.
+//! Payments accepted, as configured: MPPPal deferred receipts (`docs/receipts.md`), and the
+//! standard `solana` charge payloads: a signed transaction the paywall co-signs as fee payer,
+//! simulates, sends and confirms (pull), or the signature of one the client sent (push). Every
+//! transfer leg is checked in simulation and again on the confirmed transaction, inner CPIs
+//! included, so payments from MPPPal wallets (through the Policy Program) count like direct ones.
 
 mod config;
 mod gate;

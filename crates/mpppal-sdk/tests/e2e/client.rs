@@ -85,6 +85,44 @@ async fn refuses_before_signing_when_the_app_or_the_policy_says_no() {
 }
 
 #[tokio::test]
+async fn pays_a_standard_server_by_sponsored_transaction_through_the_policy_program() {
+    let w = world(10 * USDC).await;
+    let reporter = Arc::new(MemoryReporter::default());
+    let paid = client(&w, reporter.clone())
+        .get(&format!("{}/sponsored", w.api))
+        .await
+        .unwrap();
+    assert_eq!(paid.paid, PRICE);
+    assert_eq!(paid.response.text().await.unwrap(), "sponsored");
+    let provider_usdc = mpppal_solana::address::token_account(&w.provider, &w.mint);
+    let balance: u64 = w
+        .rpc
+        .get_token_account_balance(&provider_usdc)
+        .await
+        .unwrap()
+        .amount
+        .parse()
+        .unwrap();
+    assert_eq!(balance, 1 + PRICE, "paid on chain, from the wallet's vault");
+    // A second request uses the wallet's next nonce.
+    client(&w, reporter.clone())
+        .get(&format!("{}/sponsored", w.api))
+        .await
+        .unwrap();
+    assert_eq!(reporter.receipts().len(), 2);
+}
+
+#[tokio::test]
+async fn cannot_pay_a_server_that_neither_takes_receipts_nor_sponsors_fees() {
+    let w = world(10 * USDC).await;
+    let err = client(&w, Arc::new(MemoryReporter::default()))
+        .get(&format!("{}/push", w.api))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, PayError::NoPayableChallenge(_)), "{err}");
+}
+
+#[tokio::test]
 async fn refuses_when_the_wallet_cannot_afford_it() {
     let w = world(100_000).await;
     let err = client(&w, Arc::new(MemoryReporter::default()))

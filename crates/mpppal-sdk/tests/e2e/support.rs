@@ -128,7 +128,17 @@ pub async fn world(funding: u64) -> World {
         Arc::new(MemoryStore::default()),
     )
     .unwrap();
-    // A second paywall without fee sponsorship, where clients send transactions themselves.
+    // Standard MPP terms: transactions only, fees sponsored.
+    let sponsored = Paywall::new(
+        PaywallConfig {
+            receipts: None,
+            ..config.clone()
+        },
+        chain.clone(),
+        Arc::new(MemoryStore::default()),
+    )
+    .unwrap();
+    // A paywall without fee sponsorship, where clients send transactions themselves.
     let push_only = Paywall::new(
         PaywallConfig {
             receipts: None,
@@ -148,6 +158,10 @@ pub async fn world(funding: u64) -> World {
             "/broken",
             get(|| async { (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "boom") })
                 .route_layer(paywall.charge(PRICE)),
+        )
+        .route(
+            "/sponsored",
+            get(|| async { "sponsored" }).route_layer(sponsored.charge(PRICE)),
         )
         .route(
             "/push",
