@@ -23,6 +23,10 @@ enum Command {
     Demo,
     /// Answer one MPP conformance-harness request (JSON on stdin, JSON on stdout).
     ConformanceAdapter,
+    /// Serve a sample paid API behind the MPPPal paywall.
+    Provider(commands::provider::Args),
+    /// Fetch a URL, paying its 402 from an MPPPal wallet.
+    Pay(commands::pay::Args),
     /// Serve the embedded chain (programs, SPL Token, local USDC, faucets) over Solana JSON-RPC.
     Localnet(commands::localnet::Args),
 }
@@ -38,6 +42,8 @@ fn main() {
         Command::Demo => commands::demo::run(),
         Command::ConformanceAdapter => commands::conformance_adapter::run(),
         Command::Localnet(args) => commands::localnet::run(args),
+        Command::Provider(args) => commands::provider::run(args),
+        Command::Pay(args) => commands::pay::run(args),
     };
     if let Err(err) = result {
         // One line for the user; the cause chain keeps the detail.

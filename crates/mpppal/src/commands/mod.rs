@@ -3,3 +3,5 @@
 pub mod conformance_adapter;
 pub mod demo;
 pub mod localnet;
+pub mod pay;
+pub mod provider;

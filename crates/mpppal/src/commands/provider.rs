@@ -1,0 +1,169 @@
+//! `mpppal provider`: a sample paid API behind the MPPPal paywall.
+
+use anyhow::{anyhow, bail, Context, Result};
+use axum::routing::get;
+use axum::Router;
+use mpppal_sdk::paywall::{MemoryStore, Paywall, PaywallConfig, ReceiptTerms, RpcChain};
+use mpppal_solana::method::Network;
+use mpppal_solana::Pubkey;
+use serde_json::{json, Value};
+use solana_keypair::{read_keypair_file, Keypair};
+use solana_signer::Signer;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Solana JSON-RPC endpoint (`mpppal localnet` by default).
+    #[arg(long, default_value = "http://127.0.0.1:8899")]
+    rpc: String,
+    /// Address to serve the API on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// Price of one request to /charge, in base units of the mint (1000 = 0.001 USDC).
+    #[arg(long, default_value_t = 1_000)]
+    price: u64,
+    /// Who gets paid (an owner key). Default: a new key, set up on the local chain.
+    #[arg(long)]
+    recipient: Option<String>,
+    /// Keypair file of the account that pays transaction fees for clients.
+    /// Default: a new key funded by the local chain's faucet.
+    #[arg(long, value_name = "FILE")]
+    fee_payer: Option<PathBuf>,
+    /// The mint charged in. Default: the local chain's USDC.
+    #[arg(long)]
+    mint: Option<String>,
+    /// Challenge HMAC secret (at least 32 bytes). Default: random for this run.
+    #[arg(long, env = "MPPPAL_PAYWALL_SECRET", hide_env_values = true)]
+    secret: Option<String>,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: Args) -> Result<()> {
+    if args.price == 0 {
+        bail!("--price must be above zero");
+    }
+    let chain = Arc::new(RpcChain::new(args.rpc.clone()));
+    let mint = match &args.mint {
+        Some(m) => Pubkey::from_str(m).map_err(|_| anyhow!("--mint is not a base58 public key"))?,
+        None => localnet_mint(&chain).await?,
+    };
+    let recipient = match &args.recipient {
+        Some(r) => {
+            Pubkey::from_str(r).map_err(|_| anyhow!("--recipient is not a base58 public key"))?
+        }
+        None => Keypair::new().pubkey(),
+    };
+    // The recipient's token account must exist for transfers into it.
+    if args.recipient.is_none() {
+        faucet_usdc(&chain, &recipient, 1).await?;
+    }
+    let fee_payer = match &args.fee_payer {
+        Some(path) => {
+            read_keypair_file(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?
+        }
+        None => {
+            let key = Keypair::new();
+            let sig = chain
+                .rpc
+                .request_airdrop(&key.pubkey(), 1_000_000_000)
+                .await
+                .context("funding a fee payer needs the local chain's faucet; pass --fee-payer elsewhere")?;
+            chain.rpc.confirm_transaction(&sig).await?;
+            key
+        }
+    };
+    let secret = match args.secret {
+        Some(s) => s,
+        None => {
+            let mut bytes = [0u8; 32];
+            getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness: {e}"))?;
+            mpppal_protocol::base64url::encode(&bytes)
+        }
+    };
+    let config = PaywallConfig {
+        realm: args.bind.to_string(),
+        secret,
+        recipient,
+        mint,
+        decimals: mpppal_solana::USDC_DECIMALS,
+        network: Network::Localnet,
+        challenge_ttl: Duration::from_secs(300),
+        receipts: Some(ReceiptTerms {
+            settlement_program: mpppal_solana::SETTLEMENT_PROGRAM_ID,
+            max_ttl: Duration::from_secs(600),
+        }),
+        transactions: true,
+        fee_payer: Some(Arc::new(fee_payer)),
+    };
+    let paywall =
+        Paywall::new(config, chain, Arc::new(MemoryStore::default())).map_err(|e| anyhow!(e))?;
+    let app = Router::new()
+        .route(
+            "/charge",
+            get(|| async { axum::Json(json!({ "data": "a paid answer" })) })
+                .route_layer(paywall.charge(args.price)),
+        )
+        .route("/health", get(|| async { "ok" }));
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let mut out = std::io::stdout();
+    writeln!(out, "MPPPal sample provider on http://{}", args.bind)?;
+    writeln!(
+        out,
+        "  GET /charge   {} base units per request, paid to {recipient}",
+        args.price
+    )?;
+    writeln!(
+        out,
+        "  accepts       MPPPal receipts, sponsored transactions (pull)"
+    )?;
+    out.flush()?;
+    axum::serve(listener, app)
+        .await
+        .context("the API server stopped")
+}
+
+async fn localnet_mint(chain: &RpcChain) -> Result<Pubkey> {
+    let info: Value = chain
+        .rpc
+        .send(
+            solana_rpc_client_api::request::RpcRequest::Custom {
+                method: "mpppal_info",
+            },
+            json!([]),
+        )
+        .await
+        .context("the RPC endpoint is not an MPPPal local chain; pass --mint")?;
+    let mint = info["usdcMint"]
+        .as_str()
+        .ok_or_else(|| anyhow!("mpppal_info named no mint"))?;
+    Pubkey::from_str(mint).map_err(|_| anyhow!("mpppal_info named an invalid mint"))
+}
+
+async fn faucet_usdc(chain: &RpcChain, owner: &Pubkey, amount: u64) -> Result<()> {
+    let _: Value = chain
+        .rpc
+        .send(
+            solana_rpc_client_api::request::RpcRequest::Custom {
+                method: "mpppal_requestUsdc",
+            },
+            json!([owner.to_string(), amount]),
+        )
+        .await
+        .context(
+            "creating the recipient's token account needs the local chain; pass --recipient",
+        )?;
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! `mpppal localnet`, `mpppal provider` and `mpppal pay` as separate processes: an agent pays a
+//! sample API from its wallet, and refuses a price above its limit with a one-line error.
+
+use mpppal_policy_program::PolicyArgs;
+use mpppal_solana::{address, policy_ix};
+use serde_json::json;
+use solana_commitment_config::CommitmentConfig;
+use solana_keypair::{write_keypair_file, Keypair};
+use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_rpc_client_api::request::RpcRequest;
+use solana_signer::Signer;
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Command, Output, Stdio};
+
+/// A child process killed when the test ends, pass or fail.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `mpppal <args>` and waits for its first line of output.
+fn start(args: &[&str]) -> (Running, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mpppal"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary runs");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (Running(child), line)
+}
+
+fn mpppal(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mpppal"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_pays_the_sample_provider_from_its_wallet() {
+    let rpc_port = free_port().to_string();
+    let (_chain, line) = start(&["localnet", "--port", &rpc_port]);
+    assert!(line.contains("JSON-RPC on"), "{line}");
+    let rpc_url = format!("http://127.0.0.1:{rpc_port}");
+    let rpc = RpcClient::new_with_commitment(rpc_url.clone(), CommitmentConfig::confirmed());
+
+    // An operator's wallet for the agent, funded with 5 local USDC.
+    let info: serde_json::Value = rpc
+        .send(
+            RpcRequest::Custom {
+                method: "mpppal_info",
+            },
+            json!([]),
+        )
+        .await
+        .unwrap();
+    let mint = info["usdcMint"].as_str().unwrap().parse().unwrap();
+    let owner = Keypair::new();
+    let agent = Keypair::new();
+    let sig = rpc
+        .request_airdrop(&owner.pubkey(), 1_000_000_000)
+        .await
+        .unwrap();
+    rpc.confirm_transaction(&sig).await.unwrap();
+    let wallet_key = Keypair::new().pubkey();
+    let policy = PolicyArgs {
+        max_single_transfer: 1_000_000,
+        max_daily_spend: 5_000_000,
+        allowed_counterparties: vec![],
+        categories: vec![],
+        require_memo: false,
+        escalation_threshold: None,
+        paused: false,
+    };
+    let create =
+        policy_ix::create_wallet(&owner.pubkey(), &wallet_key, &agent.pubkey(), &mint, policy);
+    let blockhash = rpc.get_latest_blockhash().await.unwrap();
+    let tx = solana_transaction::Transaction::new_signed_with_payer(
+        &[create],
+        Some(&owner.pubkey()),
+        &[&owner],
+        blockhash,
+    );
+    rpc.send_and_confirm_transaction(&tx).await.unwrap();
+    let wallet = address::wallet(&wallet_key);
+    let _: serde_json::Value = rpc
+        .send(
+            RpcRequest::Custom {
+                method: "mpppal_requestUsdc",
+            },
+            json!([wallet.to_string(), 5_000_000]),
+        )
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let agent_file = dir.path().join("agent.json");
+    write_keypair_file(&agent, &agent_file).unwrap();
+
+    let api_port = free_port().to_string();
+    let bind = format!("127.0.0.1:{api_port}");
+    let (_provider, line) = start(&[
+        "provider", "--rpc", &rpc_url, "--bind", &bind, "--price", "2500",
+    ]);
+    assert!(line.contains("sample provider"), "{line}");
+
+    let url = format!("http://{bind}/charge");
+    let wallet_text = wallet.to_string();
+    let agent_path = agent_file.to_str().unwrap();
+    let base = [
+        "pay",
+        url.as_str(),
+        "--rpc",
+        rpc_url.as_str(),
+        "--agent-keypair",
+        agent_path,
+        "--wallet",
+        wallet_text.as_str(),
+    ];
+    let paid = mpppal(&base);
+    let stdout = String::from_utf8_lossy(&paid.stdout);
+    assert!(
+        paid.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&paid.stderr)
+    );
+    assert!(
+        stdout.contains("HTTP 200 OK") && stdout.contains("a paid answer"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("paid 2500 base units; receipt:"),
+        "{stdout}"
+    );
+
+    // Over the agent's price limit: refused before paying, one line on stderr.
+    let mut capped: Vec<&str> = base.to_vec();
+    capped.extend(["--max-price", "100"]);
+    let refused = mpppal(&capped);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("declined the charge: price 2500 is above the maximum 100"),
+        "{stderr}"
+    );
+}
