@@ -24,13 +24,21 @@ pub struct Execution {
 /// The chain a paywall or client talks to.
 pub struct RpcChain {
     pub rpc: RpcClient,
+    /// Transactions this process sent, so tests and metrics can count on-chain footprint.
+    sent: std::sync::atomic::AtomicU64,
 }
 
 impl RpcChain {
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             rpc: RpcClient::new_with_commitment(url.into(), CommitmentConfig::confirmed()),
+            sent: std::sync::atomic::AtomicU64::new(0),
         }
+    }
+
+    /// How many transactions this process has sent.
+    pub fn transactions_sent(&self) -> u64 {
+        self.sent.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Simulates with signature checks and inner instructions.
@@ -61,6 +69,7 @@ impl RpcChain {
 
     /// Sends and waits for `confirmed`.
     pub async fn send_and_confirm(&self, tx: &VersionedTransaction) -> Result<Signature, String> {
+        self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.rpc
             .send_and_confirm_transaction(tx)
             .await

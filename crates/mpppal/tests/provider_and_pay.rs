@@ -149,6 +149,25 @@ async fn an_agent_pays_the_sample_provider_from_its_wallet() {
         "{stdout}"
     );
 
+    // Fifty requests through a payment session: vouchers, then one close.
+    let session_url = format!("http://{bind}/session");
+    let mut metered: Vec<&str> = base.to_vec();
+    metered[1] = session_url.as_str();
+    metered.extend(["--requests", "51"]);
+    let session = mpppal(&metered);
+    let stdout = String::from_utf8_lossy(&session.stdout);
+    assert!(
+        session.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&session.stderr)
+    );
+    // The first request opens the session; the next fifty are metered.
+    assert!(stdout.contains("paid 125000 base units"), "{stdout}");
+    assert!(
+        stdout.contains("session closed:") && stdout.contains("\"paid\":\"125000\""),
+        "{stdout}"
+    );
+
     // Over the agent's price limit: refused before paying, one line on stderr.
     let mut capped: Vec<&str> = base.to_vec();
     capped.extend(["--max-price", "100"]);

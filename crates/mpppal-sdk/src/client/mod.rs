@@ -13,8 +13,10 @@ mod choose;
 mod error;
 mod paying;
 mod report;
+mod sessions;
 
 pub use choose::{ChargeOffer, PayBy, Vet};
 pub use error::PayError;
 pub use paying::{AgentWallet, PaidResponse, PayingClient};
 pub use report::{MemoryReporter, PaidReceipt, ReceiptReporter};
+pub use sessions::OpenSession;

@@ -40,15 +40,18 @@ pub struct PaidResponse {
 
 /// An HTTP client that pays 402 challenges from an MPPPal wallet.
 pub struct PayingClient {
-    http: reqwest::Client,
-    wallet: AgentWallet,
-    chain: Arc<RpcChain>,
+    pub(super) http: reqwest::Client,
+    pub(super) wallet: AgentWallet,
+    pub(super) chain: Arc<RpcChain>,
     settlement_program: Pubkey,
     vet: Arc<Vet>,
-    reporter: Arc<dyn ReceiptReporter>,
+    pub(super) reporter: Arc<dyn ReceiptReporter>,
     /// Longest a receipt this client signs may live.
     receipt_ttl: Duration,
-    category: Option<String>,
+    pub(super) category: Option<String>,
+    /// Open sessions by provider origin.
+    pub(super) sessions:
+        tokio::sync::Mutex<std::collections::HashMap<String, super::sessions::OpenSession>>,
 }
 
 impl PayingClient {
@@ -66,6 +69,7 @@ impl PayingClient {
             reporter,
             receipt_ttl: Duration::from_secs(600),
             category: None,
+            sessions: Default::default(),
         }
     }
 
@@ -105,6 +109,10 @@ impl PayingClient {
 
     /// Sends `request`; on a 402, pays one of its challenges and sends it again.
     pub async fn execute(&self, request: reqwest::Request) -> Result<PaidResponse, PayError> {
+        let origin = request.url().origin().ascii_serialization();
+        if let Some(paid) = self.with_session(&origin, &request).await? {
+            return Ok(paid);
+        }
         let retry = request.try_clone().ok_or(PayError::NotReplayable)?;
         let url = request.url().to_string();
         let first = self.http.execute(request).await?;
@@ -121,15 +129,25 @@ impl PayingClient {
             .iter()
             .filter_map(|v| v.to_str().ok().map(str::to_string))
             .collect();
-        let challenges = parse_www_authenticate_all(headers.iter().map(String::as_str))
-            .into_iter()
-            .filter_map(Result::ok)
-            .collect();
+        let challenges: Vec<mpppal_protocol::PaymentChallenge> =
+            parse_www_authenticate_all(headers.iter().map(String::as_str))
+                .into_iter()
+                .filter_map(Result::ok)
+                .collect();
         let snapshot = self
             .chain
             .read(&self.wallet.wallet)
             .await
             .map_err(PayError::Wallet)?;
+        let session = challenges
+            .iter()
+            .find_map(|c: &mpppal_protocol::PaymentChallenge| {
+                super::sessions::session_offer(c, &snapshot.wallet.mint, &self.settlement_program)
+                    .map(|offer| (c.clone(), offer))
+            });
+        if let Some((challenge, offer)) = session {
+            return self.open_session(origin, challenge, offer, retry).await;
+        }
         let offer = choose(challenges, &snapshot.wallet.mint, &self.settlement_program)
             .map_err(PayError::NoPayableChallenge)?;
         (self.vet)(&offer).map_err(PayError::Vetoed)?;
@@ -276,7 +294,7 @@ impl PayingClient {
     }
 }
 
-async fn refused(response: reqwest::Response) -> PayError {
+pub(super) async fn refused(response: reqwest::Response) -> PayError {
     let status = response.status().as_u16();
     let body: serde_json::Value = response.json().await.unwrap_or_default();
     PayError::Refused {
@@ -292,7 +310,7 @@ async fn refused(response: reqwest::Response) -> PayError {
     }
 }
 
-fn unix_now() -> i64 {
+pub(super) fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)

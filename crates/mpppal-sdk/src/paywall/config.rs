@@ -33,6 +33,17 @@ pub struct PaywallConfig {
     pub transactions: bool,
     /// Pays the fees of pull-mode transactions when set (`feePayer: true` in challenges).
     pub fee_payer: Option<Arc<Keypair>>,
+    /// Session terms; routes using `Paywall::session` need them.
+    pub sessions: Option<SessionTerms>,
+}
+
+/// What a paywall needs to run payment sessions.
+#[derive(Clone, Debug)]
+pub struct SessionTerms {
+    /// The recipient's keypair: it signs the close that pays the session out.
+    pub payee: Arc<Keypair>,
+    /// Deposit suggested to clients, in base units.
+    pub suggested_deposit: u64,
 }
 
 impl PaywallConfig {
@@ -44,7 +55,18 @@ impl PaywallConfig {
         if self.realm.is_empty() {
             return Err("the realm must not be empty".into());
         }
-        if self.receipts.is_none() && !self.transactions {
+        if let Some(terms) = &self.sessions {
+            use solana_signer::Signer;
+            if terms.payee.pubkey() != self.recipient {
+                return Err("the session payee keypair must be the recipient's".into());
+            }
+            if self.fee_payer.is_none() {
+                return Err(
+                    "sessions need a fee payer: it submits opens, top-ups and closes".into(),
+                );
+            }
+        }
+        if self.receipts.is_none() && !self.transactions && self.sessions.is_none() {
             return Err("no payment kind is offered: accept transactions or receipts".into());
         }
         Ok(())

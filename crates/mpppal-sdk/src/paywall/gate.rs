@@ -30,6 +30,7 @@ pub(super) struct Shared {
     pub(super) config: PaywallConfig,
     pub(super) chain: Arc<RpcChain>,
     pub(super) store: Arc<dyn PaymentStore>,
+    pub(super) channels: super::session::Channels,
 }
 
 impl Paywall {
@@ -46,45 +47,81 @@ impl Paywall {
                 config,
                 chain,
                 store,
+                channels: Default::default(),
             }),
         })
     }
 
-    /// A layer charging `price` base units per request to the route it wraps.
-    pub fn charge(&self, price: u64) -> ChargeLayer {
-        ChargeLayer {
+    /// A layer charging `price` base units per request to the route it wraps (intent `charge`).
+    pub fn charge(&self, price: u64) -> PaymentLayer {
+        PaymentLayer {
             paywall: self.clone(),
             price,
+            intent: Intent::Charge,
+        }
+    }
+
+    /// A layer metering the route it wraps at `price` base units per request through a payment
+    /// session (intent `session`): one escrow, then off-chain vouchers.
+    pub fn session(&self, price: u64) -> PaymentLayer {
+        PaymentLayer {
+            paywall: self.clone(),
+            price,
+            intent: Intent::Session,
+        }
+    }
+
+    /// Transactions this paywall has sent on chain.
+    pub fn transactions_sent(&self) -> u64 {
+        self.inner.chain.transactions_sent()
+    }
+}
+
+/// Which MPP intent a route is paid with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Intent {
+    Charge,
+    Session,
+}
+
+impl Intent {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Charge => "charge",
+            Self::Session => "session",
         }
     }
 }
 
 #[derive(Clone)]
-pub struct ChargeLayer {
+pub struct PaymentLayer {
     paywall: Paywall,
     price: u64,
+    intent: Intent,
 }
 
-impl<S> Layer<S> for ChargeLayer {
-    type Service = ChargeService<S>;
+impl<S> Layer<S> for PaymentLayer {
+    type Service = PaymentService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        ChargeService {
+        PaymentService {
             paywall: self.paywall.clone(),
             price: self.price,
+            intent: self.intent,
             inner,
         }
     }
 }
 
 #[derive(Clone)]
-pub struct ChargeService<S> {
+pub struct PaymentService<S> {
     paywall: Paywall,
     price: u64,
+    intent: Intent,
     inner: S,
 }
 
-impl<S> Service<Request<Body>> for ChargeService<S>
+impl<S> Service<Request<Body>> for PaymentService<S>
 where
     S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>
         + Clone
@@ -105,8 +142,8 @@ where
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
         let paywall = self.paywall.clone();
-        let price = self.price;
-        Box::pin(async move { Ok(paywall.inner.serve(price, request, inner).await) })
+        let (price, intent) = (self.price, self.intent);
+        Box::pin(async move { Ok(paywall.inner.serve(intent, price, request, inner).await) })
     }
 }
 
@@ -116,7 +153,7 @@ pub(super) fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-fn rfc3339(unix: i64) -> String {
+pub(super) fn rfc3339(unix: i64) -> String {
     OffsetDateTime::from_unix_timestamp(unix)
         .ok()
         .and_then(|t| t.format(&Rfc3339).ok())
@@ -149,8 +186,11 @@ impl Shared {
     }
 
     /// A fresh challenge for `price`, as a `WWW-Authenticate` value.
-    fn challenge(&self, price: u64) -> Option<String> {
-        let request = serde_json::to_value(self.request(price)).ok()?;
+    pub(super) fn challenge(&self, intent: Intent, price: u64) -> Option<String> {
+        let request = match intent {
+            Intent::Charge => serde_json::to_value(self.request(price)).ok()?,
+            Intent::Session => serde_json::to_value(self.session_request(price)).ok()?,
+        };
         let request = Base64UrlJson::from_value(&request).ok()?;
         let expires = rfc3339(now() + self.config.challenge_ttl.as_secs() as i64);
         // A random nonce in the HMAC-bound opaque data makes every challenge unique, so one
@@ -164,7 +204,7 @@ impl Shared {
             &self.config.secret,
             self.config.realm.clone(),
             "solana",
-            "charge",
+            intent.name(),
             request,
             Some(&expires),
             None,
@@ -175,16 +215,29 @@ impl Shared {
         mpppal_protocol::format_www_authenticate(&challenge).ok()
     }
 
-    fn refuse(&self, price: u64, problem: Problem) -> Response<Body> {
+    pub(super) fn refuse(&self, intent: Intent, price: u64, problem: Problem) -> Response<Body> {
         tracing::info!(?problem, "payment refused");
         let retry = !matches!(
             problem,
             Problem::MethodUnsupported(_) | Problem::AmbiguousCredential
         );
-        problem.response(if retry { self.challenge(price) } else { None }.as_deref())
+        problem.response(
+            if retry {
+                self.challenge(intent, price)
+            } else {
+                None
+            }
+            .as_deref(),
+        )
     }
 
-    async fn serve<S>(&self, price: u64, request: Request<Body>, mut inner: S) -> Response<Body>
+    async fn serve<S>(
+        &self,
+        intent: Intent,
+        price: u64,
+        request: Request<Body>,
+        mut inner: S,
+    ) -> Response<Body>
     where
         S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>,
     {
@@ -197,13 +250,18 @@ impl Shared {
             })
             .collect();
         let header_value = match credentials.as_slice() {
-            [] => return self.refuse(price, Problem::PaymentRequired),
+            [] => return self.refuse(intent, price, Problem::PaymentRequired),
             [one] => one.to_str().unwrap_or_default().to_string(),
-            _ => return self.refuse(price, Problem::AmbiguousCredential),
+            _ => return self.refuse(intent, price, Problem::AmbiguousCredential),
         };
+        if intent == Intent::Session {
+            return self
+                .serve_session(price, &header_value, request, inner)
+                .await;
+        }
         let accepted = match self.verify(price, &header_value).await {
             Ok(accepted) => accepted,
-            Err(problem) => return self.refuse(price, problem),
+            Err(problem) => return self.refuse(intent, price, problem),
         };
         let Ok(mut response) = inner.call(request).await;
         if !response.status().is_success() {
@@ -232,6 +290,6 @@ impl Shared {
     }
 }
 
-fn anchor_spl_token_program() -> String {
+pub(super) fn anchor_spl_token_program() -> String {
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA".to_string()
 }

@@ -15,10 +15,11 @@
 mod config;
 mod gate;
 mod problem;
+mod session;
 mod store;
 mod verify;
 
 pub use crate::chain::RpcChain;
-pub use config::{PaywallConfig, ReceiptTerms};
-pub use gate::{ChargeLayer, ChargeService, Paywall};
+pub use config::{PaywallConfig, ReceiptTerms, SessionTerms};
+pub use gate::{PaymentLayer, PaymentService, Paywall};
 pub use store::{MemoryStore, PaymentStore, ReserveError};

@@ -20,6 +20,12 @@ pub enum Problem {
     PolicyDenied(String),
     /// Several Payment credentials in one request.
     AmbiguousCredential,
+    /// Session problems (`…/problems/session/<kind>`).
+    ChannelNotFound,
+    ChannelFinalized,
+    AmountExceedsDeposit(String),
+    DeltaTooSmall(String),
+    InvalidSignature(String),
 }
 
 impl Problem {
@@ -78,6 +84,36 @@ impl Problem {
                 "malformed-credential",
                 "Several Payment credentials",
                 None,
+            ),
+            Self::ChannelNotFound => (
+                StatusCode::GONE,
+                "session/channel-not-found",
+                "Channel not found",
+                None,
+            ),
+            Self::ChannelFinalized => (
+                StatusCode::GONE,
+                "session/channel-finalized",
+                "Channel finalized",
+                None,
+            ),
+            Self::AmountExceedsDeposit(d) => (
+                StatusCode::PAYMENT_REQUIRED,
+                "session/amount-exceeds-deposit",
+                "Amount exceeds deposit",
+                Some(d),
+            ),
+            Self::DeltaTooSmall(d) => (
+                StatusCode::PAYMENT_REQUIRED,
+                "session/delta-too-small",
+                "Voucher increase too small",
+                Some(d),
+            ),
+            Self::InvalidSignature(d) => (
+                StatusCode::PAYMENT_REQUIRED,
+                "session/invalid-signature",
+                "Invalid voucher signature",
+                Some(d),
             ),
         }
     }

@@ -43,8 +43,13 @@ pub(super) struct Accepted {
 const SKEW: i64 = 60;
 
 impl Shared {
-    /// Checks a credential against the challenge it echoes, then verifies and records its payment.
-    pub(super) async fn verify(&self, price: u64, header_value: &str) -> Result<Accepted, Problem> {
+    /// The challenge a credential echoes, checked: issued here (HMAC), for this realm, method
+    /// and intent, unexpired; with the credential's payload.
+    pub(super) fn bound_challenge(
+        &self,
+        header_value: &str,
+        intent: &str,
+    ) -> Result<(PaymentChallenge, serde_json::Value), Problem> {
         let token = header_value[8..].trim();
         base64url::decode(token).map_err(|e| Problem::MalformedCredential(e.to_string()))?;
         let credential = mpppal_protocol::parse_authorization(header_value)
@@ -69,7 +74,7 @@ impl Shared {
         }
         if challenge.realm != self.config.realm
             || challenge.method.as_str() != "solana"
-            || challenge.intent.as_str() != "charge"
+            || challenge.intent.as_str() != intent
         {
             return Err(Problem::InvalidChallenge(
                 "the challenge is for another realm, method or intent".into(),
@@ -78,6 +83,12 @@ impl Shared {
         if challenge.expires.is_none() || challenge.is_expired() {
             return Err(Problem::PaymentExpired);
         }
+        Ok((challenge, credential.payload))
+    }
+
+    /// Checks a credential against the challenge it echoes, then verifies and records its payment.
+    pub(super) async fn verify(&self, price: u64, header_value: &str) -> Result<Accepted, Problem> {
+        let (challenge, payload) = self.bound_challenge(header_value, "charge")?;
         let request: ChargeRequest = challenge
             .request
             .decode()
@@ -91,7 +102,7 @@ impl Shared {
         let charge = request
             .validate()
             .map_err(|e| Problem::InvalidChallenge(e.to_string()))?;
-        let payload: ChargePayload = serde_json::from_value(credential.payload)
+        let payload: ChargePayload = serde_json::from_value(payload)
             .map_err(|e| Problem::MalformedCredential(format!("payload: {e}")))?;
         let payment = match &payload {
             ChargePayload::Receipt(receipt) => self.receipt(&challenge, &charge, receipt).await?,
@@ -290,7 +301,7 @@ impl Shared {
 
 /// Signs `tx` as fee payer, refusing any transaction in which the fee payer does more than pay
 /// fees: if it appeared in an instruction, a program could spend its funds with our signature.
-fn cosign(
+pub(super) fn cosign(
     tx: &mut VersionedTransaction,
     fee_payer: &solana_keypair::Keypair,
 ) -> Result<(), Problem> {
@@ -323,7 +334,7 @@ fn cosign(
 }
 
 /// The policy's own words when the chain refused, otherwise the runtime error.
-fn explain(error: &str, logs: &[String]) -> String {
+pub(super) fn explain(error: &str, logs: &[String]) -> String {
     logs.iter()
         .find_map(|l| {
             l.split_once("Program log: payment ")

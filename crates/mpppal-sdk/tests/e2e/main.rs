@@ -5,4 +5,5 @@ mod support;
 
 mod client;
 mod paywall;
+mod sessions;
 mod transactions;

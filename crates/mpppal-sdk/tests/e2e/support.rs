@@ -9,7 +9,7 @@ use mpppal_localnet::LocalChain;
 use mpppal_policy_program::PolicyArgs;
 use mpppal_protocol::{format_authorization, parse_www_authenticate, PaymentCredential};
 use mpppal_sdk::paywall::RpcChain;
-use mpppal_sdk::paywall::{MemoryStore, Paywall, PaywallConfig, ReceiptTerms};
+use mpppal_sdk::paywall::{MemoryStore, Paywall, PaywallConfig, ReceiptTerms, SessionTerms};
 use mpppal_solana::method::receipt::sign_receipt;
 use mpppal_solana::method::{ChargePayload, ChargeRequest, Network};
 use mpppal_solana::{address, policy_ix, Pubkey};
@@ -23,6 +23,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub const USDC: u64 = 1_000_000;
+/// Price of one metered (session) request: 0.001 USDC.
+pub const SESSION_PRICE: u64 = 1_000;
 pub const PRICE: u64 = 250_000;
 pub const SECRET: &str = "a-test-secret-of-at-least-32-bytes!!";
 
@@ -37,6 +39,8 @@ pub struct World {
     pub mint: Pubkey,
     pub provider: Pubkey,
     pub fee_payer: Keypair,
+    /// The paywall's chain access, which counts the transactions it sends.
+    pub paywall_chain: Arc<RpcChain>,
 }
 
 pub async fn send(rpc: &RpcClient, ixs: &[Instruction], payer: &Keypair, signers: &[&Keypair]) {
@@ -90,7 +94,8 @@ pub async fn world(funding: u64) -> World {
         .unwrap();
 
     // The provider's token account exists, as a real provider's would.
-    let provider = Keypair::new().pubkey();
+    let provider_key = Keypair::new();
+    let provider = provider_key.pubkey();
     let _: Value = rpc
         .send(
             RpcRequest::Custom {
@@ -120,8 +125,13 @@ pub async fn world(funding: u64) -> World {
         }),
         transactions: true,
         fee_payer: Some(Arc::new(fee_payer.insecure_clone())),
+        sessions: Some(SessionTerms {
+            payee: Arc::new(provider_key.insecure_clone()),
+            suggested_deposit: 2 * USDC,
+        }),
     };
     let chain = Arc::new(RpcChain::new(rpc_url.clone()));
+    let paywall_chain = chain.clone();
     let paywall = Paywall::new(
         config.clone(),
         chain.clone(),
@@ -143,6 +153,7 @@ pub async fn world(funding: u64) -> World {
         PaywallConfig {
             receipts: None,
             fee_payer: None,
+            sessions: None,
             ..config
         },
         chain,
@@ -158,6 +169,15 @@ pub async fn world(funding: u64) -> World {
             "/broken",
             get(|| async { (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "boom") })
                 .route_layer(paywall.charge(PRICE)),
+        )
+        .route(
+            "/metered",
+            get(|| async { "metered" }).route_layer(paywall.session(SESSION_PRICE)),
+        )
+        .route(
+            "/metered-broken",
+            get(|| async { (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "boom") })
+                .route_layer(paywall.session(SESSION_PRICE)),
         )
         .route(
             "/sponsored",
@@ -182,6 +202,7 @@ pub async fn world(funding: u64) -> World {
         mint,
         provider,
         fee_payer,
+        paywall_chain,
     }
 }
 

@@ -8,6 +8,7 @@ pub mod legs;
 pub mod network;
 pub mod payload;
 pub mod receipt;
+pub mod session;
 pub mod voucher;
 
 pub use charge::{ChargeRequest, MethodDetails, ReceiptOffer, Split};

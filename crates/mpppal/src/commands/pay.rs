@@ -28,6 +28,9 @@ pub struct Args {
     /// Spending category to claim (when the wallet's policy lists categories).
     #[arg(long)]
     category: Option<String>,
+    /// Fetch the URL this many times (a session pays them with vouchers), then close sessions.
+    #[arg(long, default_value_t = 1)]
+    requests: u32,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -53,22 +56,34 @@ async fn pay(args: Args) -> Result<()> {
     if let Some(category) = args.category {
         client = client.with_category(category);
     }
-    let paid = client.get(&args.url).await?;
-    let status = paid.response.status();
-    let receipt = paid.receipt.clone();
-    let body = paid.response.text().await?;
+    if args.requests == 0 {
+        anyhow::bail!("--requests must be at least 1");
+    }
+    let mut total = 0u64;
+    let mut last = None;
+    for _ in 0..args.requests {
+        let paid = client.get(&args.url).await?;
+        total += paid.paid;
+        let status = paid.response.status();
+        let receipt = paid.receipt.clone();
+        let body = paid.response.text().await?;
+        if !status.is_success() {
+            anyhow::bail!("the server answered {status}: {body}");
+        }
+        last = Some((status, body, receipt));
+    }
+    let (status, body, receipt) = last.expect("at least one request");
     println!("HTTP {status}");
     println!("{body}");
     match receipt {
         Some(r) => println!(
-            "paid {} base units; receipt: {}",
-            paid.paid,
+            "paid {total} base units; receipt: {}",
             serde_json::to_string(&r)?
         ),
-        None => println!("nothing paid"),
+        None => println!("paid {total} base units"),
     }
-    if !status.is_success() {
-        anyhow::bail!("the server answered {status}");
+    for closed in client.close_sessions().await? {
+        println!("session closed: {closed}");
     }
     Ok(())
 }

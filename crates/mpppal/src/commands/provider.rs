@@ -3,7 +3,9 @@
 use anyhow::{anyhow, bail, Context, Result};
 use axum::routing::get;
 use axum::Router;
-use mpppal_sdk::paywall::{MemoryStore, Paywall, PaywallConfig, ReceiptTerms, RpcChain};
+use mpppal_sdk::paywall::{
+    MemoryStore, Paywall, PaywallConfig, ReceiptTerms, RpcChain, SessionTerms,
+};
 use mpppal_solana::method::Network;
 use mpppal_solana::Pubkey;
 use serde_json::{json, Value};
@@ -27,9 +29,10 @@ pub struct Args {
     /// Price of one request to /charge, in base units of the mint (1000 = 0.001 USDC).
     #[arg(long, default_value_t = 1_000)]
     price: u64,
-    /// Who gets paid (an owner key). Default: a new key, set up on the local chain.
-    #[arg(long)]
-    recipient: Option<String>,
+    /// Keypair file of who gets paid (it also signs session closes).
+    /// Default: a new key, set up on the local chain.
+    #[arg(long, value_name = "FILE")]
+    recipient: Option<PathBuf>,
     /// Keypair file of the account that pays transaction fees for clients.
     /// Default: a new key funded by the local chain's faucet.
     #[arg(long, value_name = "FILE")]
@@ -58,12 +61,13 @@ async fn serve(args: Args) -> Result<()> {
         Some(m) => Pubkey::from_str(m).map_err(|_| anyhow!("--mint is not a base58 public key"))?,
         None => localnet_mint(&chain).await?,
     };
-    let recipient = match &args.recipient {
-        Some(r) => {
-            Pubkey::from_str(r).map_err(|_| anyhow!("--recipient is not a base58 public key"))?
+    let payee = match &args.recipient {
+        Some(path) => {
+            read_keypair_file(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?
         }
-        None => Keypair::new().pubkey(),
+        None => Keypair::new(),
     };
+    let recipient = payee.pubkey();
     // The recipient's token account must exist for transfers into it.
     if args.recipient.is_none() {
         faucet_usdc(&chain, &recipient, 1).await?;
@@ -105,6 +109,10 @@ async fn serve(args: Args) -> Result<()> {
         }),
         transactions: true,
         fee_payer: Some(Arc::new(fee_payer)),
+        sessions: Some(SessionTerms {
+            payee: Arc::new(payee),
+            suggested_deposit: args.price.saturating_mul(1_000),
+        }),
     };
     let paywall =
         Paywall::new(config, chain, Arc::new(MemoryStore::default())).map_err(|e| anyhow!(e))?;
@@ -113,6 +121,11 @@ async fn serve(args: Args) -> Result<()> {
             "/charge",
             get(|| async { axum::Json(json!({ "data": "a paid answer" })) })
                 .route_layer(paywall.charge(args.price)),
+        )
+        .route(
+            "/session",
+            get(|| async { axum::Json(json!({ "data": "a metered answer" })) })
+                .route_layer(paywall.session(args.price)),
         )
         .route("/health", get(|| async { "ok" }));
     let listener = tokio::net::TcpListener::bind(args.bind)

@@ -1,0 +1,412 @@
+//! Payment sessions from the agent's side: one session per provider, opened on the first
+//! session challenge, reused with cumulative vouchers, topped up within policy, closed on
+//! request, and reopened when the provider says the channel is gone (410).
+
+use anchor_lang::prelude::Pubkey;
+use mpppal_policy::{evaluate, Payment, Verdict};
+use mpppal_protocol::{
+    format_authorization, parse_receipt, parse_www_authenticate_all, PaymentChallenge,
+    PaymentCredential,
+};
+use mpppal_settlement_program::{OpenSessionArgs, TopUpArgs};
+use mpppal_solana::method::session::{SessionAction, SessionRequest};
+use mpppal_solana::method::SignedVoucher;
+use mpppal_solana::settlement_ix::{self, SessionAccounts};
+use reqwest::{header, StatusCode};
+use solana_signer::Signer;
+use std::str::FromStr;
+
+use super::paying::{unix_now, PaidResponse, PayingClient};
+use super::report::PaidReceipt;
+use super::PayError;
+use crate::wallets::{WalletReader, WalletSnapshot};
+
+/// Seconds a session stays open before the payer may reclaim its escrow.
+const SESSION_SECONDS: i64 = 3_600;
+
+/// A session this client holds with one provider.
+#[derive(Clone, Debug)]
+pub struct OpenSession {
+    pub(super) challenge: PaymentChallenge,
+    pub(super) accounts: SessionAccounts,
+    pub(super) price: u64,
+    pub(super) deposit: u64,
+    pub(super) cumulative: u64,
+    pub(super) last_voucher: Option<SignedVoucher>,
+    pub(super) fee_payer: Pubkey,
+    pub(super) url: String,
+}
+
+impl OpenSession {
+    pub fn channel(&self) -> Pubkey {
+        self.accounts.session()
+    }
+}
+
+/// A payable session challenge: its request and fee payer.
+pub(super) fn session_offer(
+    challenge: &PaymentChallenge,
+    mint: &Pubkey,
+    settlement: &Pubkey,
+) -> Option<(SessionRequest, u64, Pubkey)> {
+    if challenge.method.as_str() != "solana"
+        || challenge.intent.as_str() != "session"
+        || challenge.is_expired()
+    {
+        return None;
+    }
+    let request: SessionRequest = challenge.request.decode().ok()?;
+    let details = &request.method_details;
+    if details.channel_program != settlement.to_string() || request.currency != mint.to_string() {
+        return None;
+    }
+    let price: u64 = request.amount.parse().ok().filter(|p| *p > 0)?;
+    let fee_payer = Pubkey::from_str(details.fee_payer_key.as_deref()?).ok()?;
+    Some((request, price, fee_payer))
+}
+
+impl PayingClient {
+    fn credential(
+        &self,
+        challenge: &PaymentChallenge,
+        action: SessionAction,
+    ) -> Result<String, PayError> {
+        format_authorization(&PaymentCredential::new(challenge.to_echo(), action))
+            .map_err(|e| PayError::Build(e.to_string()))
+    }
+
+    fn check_policy(
+        &self,
+        snapshot: &WalletSnapshot,
+        amount: u64,
+        payee: &Pubkey,
+    ) -> Result<(), PayError> {
+        let payment = Payment {
+            amount,
+            counterparty: payee.to_bytes(),
+            category: self.category.as_deref(),
+            memo: None,
+            owner_cosigned: false,
+        };
+        match evaluate(
+            &snapshot.wallet.policy.to_policy(),
+            &snapshot.wallet.spend(),
+            &payment,
+            unix_now(),
+        ) {
+            Verdict::Allow => Ok(()),
+            Verdict::Escalate(reason) => Err(PayError::EscalationRequired(reason.to_string())),
+            Verdict::Deny(reason) => Err(PayError::PolicyDenied {
+                code: reason.code().into(),
+                reason: reason.to_string(),
+            }),
+        }
+    }
+
+    /// A transaction carrying `instructions`, fees paid by `fee_payer`, signed by the agent.
+    async fn agent_transaction(
+        &self,
+        instructions: &[anchor_lang::solana_program::instruction::Instruction],
+        fee_payer: &Pubkey,
+    ) -> Result<String, PayError> {
+        use base64::Engine;
+        let blockhash = self
+            .chain
+            .rpc
+            .get_latest_blockhash()
+            .await
+            .map_err(|e| PayError::Wallet(format!("no blockhash: {e}")))?;
+        let message =
+            solana_message::Message::new_with_blockhash(instructions, Some(fee_payer), &blockhash);
+        let mut tx = solana_transaction::Transaction::new_unsigned(message);
+        tx.try_partial_sign(&[&self.wallet.agent], blockhash)
+            .map_err(|e| PayError::Build(e.to_string()))?;
+        Ok(base64::engine::general_purpose::STANDARD
+            .encode(bincode::serialize(&tx).map_err(|e| PayError::Build(e.to_string()))?))
+    }
+
+    /// Opens a session on `challenge` with `request` (the one that met the 402) as its first,
+    /// unmetered request.
+    pub(super) async fn open_session(
+        &self,
+        origin: String,
+        challenge: PaymentChallenge,
+        offer: (SessionRequest, u64, Pubkey),
+        request: reqwest::Request,
+    ) -> Result<PaidResponse, PayError> {
+        let (terms, price, fee_payer) = offer;
+        let snapshot = self
+            .chain
+            .read(&self.wallet.wallet)
+            .await
+            .map_err(PayError::Wallet)?;
+        let payee = Pubkey::from_str(&terms.recipient).map_err(|_| {
+            PayError::NoPayableChallenge("the session recipient is not a key".into())
+        })?;
+        let suggested: u64 = terms
+            .suggested_deposit
+            .as_deref()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(price.saturating_mul(100));
+        let policy = &snapshot.wallet.policy;
+        let remaining_today = snapshot
+            .wallet
+            .spend()
+            .remaining(policy.max_daily_spend, unix_now());
+        let deposit = suggested
+            .min(policy.max_single_transfer)
+            .min(remaining_today)
+            .min(snapshot.vault_balance);
+        if deposit < price {
+            return Err(PayError::InsufficientBalance {
+                balance: deposit,
+                needed: price,
+            });
+        }
+        self.check_policy(&snapshot, deposit, &payee)?;
+        let mut id = [0u8; 8];
+        getrandom::fill(&mut id).map_err(|e| PayError::Build(e.to_string()))?;
+        let accounts = SessionAccounts {
+            wallet: self.wallet.wallet,
+            mint: snapshot.wallet.mint,
+            session_id: u64::from_le_bytes(id),
+            payee,
+            rent_payer: fee_payer,
+        };
+        let open = settlement_ix::open_session(
+            &accounts,
+            &self.wallet.agent.pubkey(),
+            None,
+            OpenSessionArgs {
+                session_id: accounts.session_id,
+                deposit,
+                expires_at: unix_now() + SESSION_SECONDS,
+                memo: None,
+                category: self.category.clone(),
+            },
+        );
+        let transaction = self.agent_transaction(&[open], &fee_payer).await?;
+        let authorization = self.credential(
+            &challenge,
+            SessionAction::Open {
+                channel_id: accounts.session().to_string(),
+                wallet: self.wallet.wallet.to_string(),
+                session_id: accounts.session_id.to_string(),
+                deposit_amount: deposit.to_string(),
+                transaction,
+            },
+        )?;
+        let url = request.url().to_string();
+        let response = self.send_with(request, &authorization).await?;
+        // A refused payment opened nothing; any other answer (even a failed handler) means the
+        // session exists on chain and must be kept, to be used and closed.
+        if matches!(
+            response.status(),
+            StatusCode::BAD_REQUEST
+                | StatusCode::PAYMENT_REQUIRED
+                | StatusCode::FORBIDDEN
+                | StatusCode::GONE
+        ) {
+            return Err(super::paying::refused(response).await);
+        }
+        self.sessions.lock().await.insert(
+            origin,
+            OpenSession {
+                challenge,
+                accounts,
+                price,
+                deposit,
+                cumulative: 0,
+                last_voucher: None,
+                fee_payer,
+                url,
+            },
+        );
+        let receipt = receipt_of(&response);
+        Ok(PaidResponse {
+            response,
+            receipt,
+            paid: 0,
+        })
+    }
+
+    /// Pays `request` with the next voucher of the session held for `origin`, if any. `None`
+    /// means there is no usable session (none, or the provider dropped it): pay afresh.
+    pub(super) async fn with_session(
+        &self,
+        origin: &str,
+        request: &reqwest::Request,
+    ) -> Result<Option<PaidResponse>, PayError> {
+        let mut sessions = self.sessions.lock().await;
+        let Some(session) = sessions.get_mut(origin) else {
+            return Ok(None);
+        };
+        if session.cumulative + session.price > session.deposit {
+            self.top_up(session).await?;
+        }
+        for attempt in 0..2 {
+            let next = session.cumulative + session.price;
+            let voucher = SignedVoucher::sign(&self.wallet.agent, &session.channel(), next, 0);
+            let authorization = self.credential(
+                &session.challenge,
+                SessionAction::Voucher {
+                    channel_id: session.channel().to_string(),
+                    voucher: voucher.clone(),
+                },
+            )?;
+            let retry = request.try_clone().ok_or(PayError::NotReplayable)?;
+            let url = retry.url().to_string();
+            let response = self.send_with(retry, &authorization).await?;
+            match response.status() {
+                s if s.is_success() => {
+                    session.cumulative = next;
+                    session.last_voucher = Some(voucher);
+                    session.url = url.clone();
+                    let receipt = receipt_of(&response);
+                    if let Some(r) = &receipt {
+                        self.reporter
+                            .report(PaidReceipt {
+                                url,
+                                challenge_id: session.challenge.id.clone(),
+                                amount: session.price,
+                                recipient: session.accounts.payee.to_string(),
+                                receipt: r.clone(),
+                            })
+                            .await;
+                    }
+                    return Ok(Some(PaidResponse {
+                        response,
+                        receipt,
+                        paid: session.price,
+                    }));
+                }
+                StatusCode::GONE => {
+                    sessions.remove(origin);
+                    return Ok(None);
+                }
+                StatusCode::PAYMENT_REQUIRED if attempt == 0 => {
+                    // The cached challenge expired: take the fresh one and try once more.
+                    let fresh = fresh_session_challenge(&response).ok_or_else(|| {
+                        PayError::NoPayableChallenge(
+                            "the provider offered no new session challenge".into(),
+                        )
+                    })?;
+                    session.challenge = fresh;
+                }
+                StatusCode::BAD_REQUEST | StatusCode::PAYMENT_REQUIRED | StatusCode::FORBIDDEN => {
+                    return Err(super::paying::refused(response).await)
+                }
+                // The handler failed: the provider kept the previous voucher, and so do we.
+                _ => {
+                    return Ok(Some(PaidResponse {
+                        response,
+                        receipt: None,
+                        paid: 0,
+                    }))
+                }
+            }
+        }
+        Err(PayError::NoPayableChallenge(
+            "the session challenge could not be renewed".into(),
+        ))
+    }
+
+    async fn top_up(&self, session: &mut OpenSession) -> Result<(), PayError> {
+        let snapshot = self
+            .chain
+            .read(&self.wallet.wallet)
+            .await
+            .map_err(PayError::Wallet)?;
+        let amount = session.deposit.min(snapshot.vault_balance);
+        if amount < session.price {
+            return Err(PayError::InsufficientBalance {
+                balance: snapshot.vault_balance,
+                needed: session.price,
+            });
+        }
+        self.check_policy(&snapshot, amount, &session.accounts.payee)?;
+        let ix = settlement_ix::top_up_session(
+            &session.accounts,
+            &self.wallet.agent.pubkey(),
+            None,
+            TopUpArgs {
+                amount,
+                memo: None,
+                category: self.category.clone(),
+            },
+        );
+        let transaction = self.agent_transaction(&[ix], &session.fee_payer).await?;
+        let authorization = self.credential(
+            &session.challenge,
+            SessionAction::TopUp {
+                channel_id: session.channel().to_string(),
+                additional_amount: amount.to_string(),
+                transaction,
+            },
+        )?;
+        let request = self.http.get(&session.url).build()?;
+        let response = self.send_with(request, &authorization).await?;
+        if !response.status().is_success() {
+            return Err(super::paying::refused(response).await);
+        }
+        session.deposit += amount;
+        Ok(())
+    }
+
+    /// Closes every open session with its last voucher; returns what each close reported.
+    pub async fn close_sessions(&self) -> Result<Vec<serde_json::Value>, PayError> {
+        let mut sessions = self.sessions.lock().await;
+        let mut closed = Vec::new();
+        for (_, session) in sessions.drain() {
+            let authorization = self.credential(
+                &session.challenge,
+                SessionAction::Close {
+                    channel_id: session.channel().to_string(),
+                    voucher: session.last_voucher.clone(),
+                },
+            )?;
+            let request = self.http.get(&session.url).build()?;
+            let response = self.send_with(request, &authorization).await?;
+            if !response.status().is_success() {
+                return Err(super::paying::refused(response).await);
+            }
+            closed.push(response.json().await?);
+        }
+        Ok(closed)
+    }
+
+    async fn send_with(
+        &self,
+        mut request: reqwest::Request,
+        authorization: &str,
+    ) -> Result<reqwest::Response, PayError> {
+        request.headers_mut().insert(
+            header::AUTHORIZATION,
+            authorization
+                .parse()
+                .map_err(|_| PayError::Build("header value".into()))?,
+        );
+        Ok(self.http.execute(request).await?)
+    }
+}
+
+fn receipt_of(response: &reqwest::Response) -> Option<mpppal_protocol::Receipt> {
+    response
+        .headers()
+        .get("payment-receipt")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_receipt(v).ok())
+}
+
+fn fresh_session_challenge(response: &reqwest::Response) -> Option<PaymentChallenge> {
+    let headers: Vec<&str> = response
+        .headers()
+        .get_all(header::WWW_AUTHENTICATE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    parse_www_authenticate_all(headers)
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|c| c.intent.as_str() == "session")
+}

@@ -1,0 +1,536 @@
+//! Payment sessions on the paywall: open (escrow through the Settlement Program), cumulative
+//! vouchers served off chain, top-up, and close (one transaction paying the last voucher).
+//!
+//! Per channel, requests are serialized by a lock, and a voucher is recorded before the
+//! handler runs; a failed handler puts the previous voucher back, so nobody pays for an error.
+//! The voucher signer is the one the Session account holds on chain, never the payload's.
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::{AccountDeserialize, Discriminator};
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use mpppal_protocol::Receipt;
+use mpppal_settlement_program::{CloseSessionArgs, Session, SessionStatus};
+use mpppal_solana::method::session::{
+    amount, inspect_open, OpenSummary, SessionAction, SessionDetails, SessionRequest,
+};
+use mpppal_solana::method::SignedVoucher;
+use mpppal_solana::settlement_ix::{self, SessionAccounts};
+use mpppal_solana::signed::{ed25519_instruction, SignedMessage};
+use serde_json::json;
+use solana_signer::Signer;
+use solana_transaction::versioned::VersionedTransaction;
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::str::FromStr;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+use tower::Service;
+
+use super::gate::{now, rfc3339, Intent, Shared};
+use super::problem::Problem;
+use super::verify::{cosign, explain};
+use crate::chain::uses_lookup_tables;
+
+/// What the paywall knows of one open channel.
+#[derive(Clone, Debug)]
+pub(super) struct Channel {
+    session: SessionAccounts,
+    signer: Pubkey,
+    deposit: u64,
+    /// Highest voucher accepted for a served request, and the voucher itself.
+    accepted: u64,
+    best: Option<SignedVoucher>,
+    closed: bool,
+}
+
+/// Open channels by channel id. In memory: a restart forgets unclosed channels, whose escrow
+/// the payer recovers through `expire_session` (see the issue notes for shared storage).
+#[derive(Default)]
+pub(super) struct Channels {
+    map: Mutex<HashMap<Pubkey, Arc<Mutex<Channel>>>>,
+}
+
+impl Shared {
+    /// The request of this route's session challenges.
+    pub(super) fn session_request(&self, price: u64) -> SessionRequest {
+        let c = &self.config;
+        SessionRequest {
+            amount: price.to_string(),
+            currency: c.mint.to_string(),
+            recipient: c.recipient.to_string(),
+            unit_type: Some("request".into()),
+            suggested_deposit: c.sessions.as_ref().map(|s| s.suggested_deposit.to_string()),
+            method_details: SessionDetails {
+                network: c.network,
+                channel_program: mpppal_solana::SETTLEMENT_PROGRAM_ID.to_string(),
+                decimals: c.decimals,
+                fee_payer: c.fee_payer.as_ref().map(|_| true),
+                fee_payer_key: c.fee_payer.as_ref().map(|k| k.pubkey().to_string()),
+                min_voucher_delta: Some(price.to_string()),
+            },
+        }
+    }
+
+    pub(super) async fn serve_session<S>(
+        &self,
+        price: u64,
+        header_value: &str,
+        request: Request<Body>,
+        inner: S,
+    ) -> Response<Body>
+    where
+        S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>,
+    {
+        match self.session_step(price, header_value, request, inner).await {
+            Ok(response) => response,
+            Err(problem) => self.refuse(Intent::Session, price, problem),
+        }
+    }
+
+    async fn session_step<S>(
+        &self,
+        price: u64,
+        header_value: &str,
+        request: Request<Body>,
+        mut inner: S,
+    ) -> Result<Response<Body>, Problem>
+    where
+        S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>,
+    {
+        if self.config.sessions.is_none() {
+            return Err(Problem::MethodUnsupported(
+                "this paywall has no session terms".into(),
+            ));
+        }
+        let (challenge, payload) = self.bound_challenge(header_value, "session")?;
+        let asked: SessionRequest = challenge
+            .request
+            .decode()
+            .map_err(|e| Problem::InvalidChallenge(e.to_string()))?;
+        if asked != self.session_request(price) {
+            return Err(Problem::InvalidChallenge(
+                "the price or terms of this route changed".into(),
+            ));
+        }
+        let action: SessionAction = serde_json::from_value(payload)
+            .map_err(|e| Problem::MalformedCredential(format!("payload: {e}")))?;
+        let channel_id = Pubkey::from_str(action.channel_id()).map_err(|_| {
+            Problem::MalformedCredential("channelId is not a base58 address".into())
+        })?;
+        match action {
+            SessionAction::Open {
+                wallet,
+                session_id,
+                deposit_amount,
+                transaction,
+                ..
+            } => {
+                let wallet = Pubkey::from_str(&wallet)
+                    .map_err(|_| Problem::MalformedCredential("wallet".into()))?;
+                let session_id: u64 = session_id.parse().map_err(|_| {
+                    Problem::MalformedCredential("sessionId must be a decimal u64".into())
+                })?;
+                let deposit = amount("depositAmount", &deposit_amount)
+                    .map_err(|e| Problem::MalformedCredential(e.to_string()))?;
+                if deposit < price {
+                    return Err(Problem::PaymentInsufficient(
+                        "the deposit does not cover one request".into(),
+                    ));
+                }
+                let channel = self
+                    .open(channel_id, wallet, session_id, deposit, &transaction)
+                    .await?;
+                let receipt = session_receipt(&channel_id, 0, None);
+                let Ok(response) = inner.call(request).await;
+                drop(channel);
+                Ok(with_receipt(response, &receipt))
+            }
+            SessionAction::Voucher { voucher, .. } => {
+                let channel = self.channel(&channel_id).await?;
+                let mut state = channel.lock().await;
+                if state.closed {
+                    return Err(Problem::ChannelFinalized);
+                }
+                let verified = voucher
+                    .verify(&state.signer)
+                    .map_err(|e| Problem::InvalidSignature(e.to_string()))?;
+                if verified.channel != channel_id {
+                    return Err(Problem::InvalidSignature(
+                        "the voucher is for another channel".into(),
+                    ));
+                }
+                if verified.expires_at != 0 && verified.expires_at <= now() {
+                    return Err(Problem::PaymentExpired);
+                }
+                if verified.cumulative > state.deposit {
+                    return Err(Problem::AmountExceedsDeposit(format!(
+                        "{} authorised, {} deposited",
+                        verified.cumulative, state.deposit
+                    )));
+                }
+                let replay = state.best.as_ref() == Some(&voucher);
+                if !replay && verified.cumulative < state.accepted.saturating_add(price) {
+                    return Err(Problem::DeltaTooSmall(format!(
+                        "a request costs {price}; the voucher must authorise at least {}",
+                        state.accepted.saturating_add(price)
+                    )));
+                }
+                // Recorded before serving; undone if the handler fails.
+                let previous = (state.accepted, state.best.clone());
+                state.accepted = verified.cumulative;
+                state.best = Some(voucher);
+                let Ok(response) = inner.call(request).await;
+                if !response.status().is_success() && !replay {
+                    (state.accepted, state.best) = previous;
+                    return Ok(response);
+                }
+                Ok(with_receipt(
+                    response,
+                    &session_receipt(&channel_id, state.accepted, None),
+                ))
+            }
+            SessionAction::TopUp {
+                additional_amount,
+                transaction,
+                ..
+            } => {
+                let channel = self.channel(&channel_id).await?;
+                let mut state = channel.lock().await;
+                if state.closed {
+                    return Err(Problem::ChannelFinalized);
+                }
+                amount("additionalAmount", &additional_amount)
+                    .map_err(|e| Problem::MalformedCredential(e.to_string()))?;
+                let tx = self.decode_and_cosign(&transaction, false)?;
+                let simulated = self
+                    .chain
+                    .simulate(&tx)
+                    .await
+                    .map_err(Problem::VerificationFailed)?;
+                if let Some(error) = simulated.error {
+                    return Err(Problem::VerificationFailed(explain(
+                        &error,
+                        &simulated.logs,
+                    )));
+                }
+                let tops_up_this_channel = simulated.instructions.iter().any(|ix| {
+                    ix.program_id == mpppal_solana::SETTLEMENT_PROGRAM_ID
+                        && ix.data.starts_with(
+                            mpppal_settlement_program::instruction::TopUpSession::DISCRIMINATOR,
+                        )
+                        && ix.accounts.get(5) == Some(&channel_id)
+                });
+                if !tops_up_this_channel {
+                    return Err(Problem::VerificationFailed(
+                        "the transaction does not top up this channel".into(),
+                    ));
+                }
+                self.chain
+                    .send_and_confirm(&tx)
+                    .await
+                    .map_err(Problem::VerificationFailed)?;
+                state.deposit = self.read_session(&channel_id).await?.deposit;
+                Ok(json_response(
+                    StatusCode::OK,
+                    json!({ "channelId": channel_id.to_string(), "deposit": state.deposit.to_string() }),
+                    &session_receipt(&channel_id, state.accepted, None),
+                ))
+            }
+            SessionAction::Close { voucher, .. } => {
+                let channel = self.channel(&channel_id).await?;
+                let mut state = channel.lock().await;
+                if state.closed {
+                    return Err(Problem::ChannelFinalized);
+                }
+                if let Some(voucher) = voucher {
+                    let verified = voucher
+                        .verify(&state.signer)
+                        .map_err(|e| Problem::InvalidSignature(e.to_string()))?;
+                    if verified.channel == channel_id
+                        && verified.cumulative > state.accepted
+                        && verified.cumulative <= state.deposit
+                    {
+                        state.accepted = verified.cumulative;
+                        state.best = Some(voucher);
+                    }
+                }
+                let (signature, refunded) = self.close(&state).await?;
+                state.closed = true;
+                let receipt = session_receipt(
+                    &channel_id,
+                    state.accepted,
+                    Some((signature.clone(), refunded)),
+                );
+                Ok(json_response(
+                    StatusCode::OK,
+                    json!({ "channelId": channel_id.to_string(), "paid": state.accepted.to_string(), "refunded": refunded.to_string(), "txHash": signature }),
+                    &receipt,
+                ))
+            }
+        }
+    }
+
+    async fn channel(&self, id: &Pubkey) -> Result<Arc<Mutex<Channel>>, Problem> {
+        self.channels
+            .map
+            .lock()
+            .await
+            .get(id)
+            .cloned()
+            .ok_or(Problem::ChannelNotFound)
+    }
+
+    fn decode_and_cosign(
+        &self,
+        transaction: &str,
+        allow_rent_payer: bool,
+    ) -> Result<VersionedTransaction, Problem> {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(transaction)
+            .map_err(|_| Problem::MalformedCredential("transaction: not standard base64".into()))?;
+        let mut tx: VersionedTransaction = bincode::deserialize(&bytes).map_err(|_| {
+            Problem::MalformedCredential("transaction: not a serialized transaction".into())
+        })?;
+        if tx.sanitize().is_err() || uses_lookup_tables(&tx) {
+            return Err(Problem::MalformedCredential(
+                "transaction: malformed, or uses address lookup tables".into(),
+            ));
+        }
+        let fee_payer = self
+            .config
+            .fee_payer
+            .as_ref()
+            .expect("validated: sessions have a fee payer");
+        if allow_rent_payer {
+            cosign_open(&mut tx, fee_payer)?;
+        } else {
+            cosign(&mut tx, fee_payer)?;
+        }
+        Ok(tx)
+    }
+
+    async fn open(
+        &self,
+        channel_id: Pubkey,
+        wallet: Pubkey,
+        session_id: u64,
+        deposit: u64,
+        transaction: &str,
+    ) -> Result<Arc<Mutex<Channel>>, Problem> {
+        let tx = self.decode_and_cosign(transaction, true)?;
+        let fee_payer = self.config.fee_payer.as_ref().expect("validated").pubkey();
+        let simulated = self
+            .chain
+            .simulate(&tx)
+            .await
+            .map_err(Problem::VerificationFailed)?;
+        if let Some(error) = simulated.error {
+            return Err(Problem::VerificationFailed(explain(
+                &error,
+                &simulated.logs,
+            )));
+        }
+        let expected = OpenSummary {
+            session: channel_id,
+            wallet,
+            session_id,
+            deposit,
+            expires_at: 0,
+            payer: fee_payer,
+            payee: self.config.recipient,
+            mint: self.config.mint,
+        };
+        let summary = inspect_open(&simulated.instructions, &expected)
+            .map_err(|e| Problem::VerificationFailed(e.to_string()))?;
+        if summary.expires_at <= now() + 60 {
+            return Err(Problem::VerificationFailed(
+                "the session would expire within a minute".into(),
+            ));
+        }
+        self.chain
+            .send_and_confirm(&tx)
+            .await
+            .map_err(Problem::VerificationFailed)?;
+        let session = self.read_session(&channel_id).await?;
+        let channel = Arc::new(Mutex::new(Channel {
+            session: SessionAccounts {
+                wallet,
+                mint: self.config.mint,
+                session_id,
+                payee: self.config.recipient,
+                rent_payer: fee_payer,
+            },
+            signer: session.signer,
+            deposit: session.deposit,
+            accepted: 0,
+            best: None,
+            closed: false,
+        }));
+        self.channels
+            .map
+            .lock()
+            .await
+            .insert(channel_id, channel.clone());
+        Ok(channel)
+    }
+
+    async fn read_session(&self, channel_id: &Pubkey) -> Result<Session, Problem> {
+        let account = self
+            .chain
+            .rpc
+            .get_account(channel_id)
+            .await
+            .map_err(|_| Problem::ChannelNotFound)?;
+        let session = Session::try_deserialize(&mut account.data.as_slice())
+            .map_err(|_| Problem::ChannelNotFound)?;
+        if session.status != SessionStatus::Open {
+            return Err(Problem::ChannelFinalized);
+        }
+        Ok(session)
+    }
+
+    /// Closes on chain with the best voucher; returns the signature and the refunded amount.
+    async fn close(&self, state: &Channel) -> Result<(String, u64), Problem> {
+        let terms = self
+            .config
+            .sessions
+            .as_ref()
+            .expect("checked by the caller");
+        let fee_payer = self.config.fee_payer.as_ref().expect("validated");
+        let mut instructions = Vec::new();
+        let (cumulative, voucher_expires_at) = match &state.best {
+            Some(best) => {
+                let verified = best
+                    .verify(&state.signer)
+                    .map_err(|e| Problem::InvalidSignature(e.to_string()))?;
+                instructions.push(ed25519_instruction(&[SignedMessage {
+                    signer: state.signer,
+                    message: mpppal_settlement_program::messages::voucher_message(
+                        &verified.channel,
+                        verified.cumulative,
+                        verified.expires_at,
+                    )
+                    .to_vec(),
+                    signature: verified.signature,
+                }]));
+                (verified.cumulative, verified.expires_at)
+            }
+            None => (0, 0),
+        };
+        instructions.push(settlement_ix::close_session(
+            &state.session,
+            CloseSessionArgs {
+                cumulative,
+                voucher_expires_at,
+            },
+        ));
+        let blockhash = self
+            .chain
+            .rpc
+            .get_latest_blockhash()
+            .await
+            .map_err(|e| Problem::VerificationFailed(format!("no blockhash: {e}")))?;
+        let tx = solana_transaction::Transaction::new_signed_with_payer(
+            &instructions,
+            Some(&fee_payer.pubkey()),
+            &[fee_payer.as_ref(), terms.payee.as_ref()],
+            blockhash,
+        );
+        let signature = self
+            .chain
+            .send_and_confirm(&tx.into())
+            .await
+            .map_err(Problem::VerificationFailed)?;
+        Ok((signature.to_string(), state.deposit - cumulative))
+    }
+}
+
+/// Co-signs an open transaction: the fee payer may appear only as the `payer` (rent) account of
+/// `open_session`, whose only use of it is funding the new accounts.
+fn cosign_open(
+    tx: &mut VersionedTransaction,
+    fee_payer: &solana_keypair::Keypair,
+) -> Result<(), Problem> {
+    let keys = tx.message.static_account_keys();
+    if keys.first() != Some(&fee_payer.pubkey()) {
+        return Err(Problem::VerificationFailed(
+            "the fee payer is not the one the challenge named".into(),
+        ));
+    }
+    let settlement = keys
+        .iter()
+        .position(|k| *k == mpppal_solana::SETTLEMENT_PROGRAM_ID);
+    let misuse = tx.message.instructions().iter().any(|ix| {
+        let is_open = Some(usize::from(ix.program_id_index)) == settlement
+            && ix
+                .data
+                .starts_with(mpppal_settlement_program::instruction::OpenSession::DISCRIMINATOR);
+        let elsewhere = ix
+            .accounts
+            .iter()
+            .enumerate()
+            .any(|(pos, a)| *a == 0 && !(is_open && pos == 0));
+        ix.program_id_index == 0 || elsewhere
+    });
+    if misuse {
+        return Err(Problem::VerificationFailed(
+            "the fee payer may only pay fees and the session's rent".into(),
+        ));
+    }
+    let signature = fee_payer.sign_message(&tx.message.serialize());
+    match tx.signatures.first_mut() {
+        Some(slot) => *slot = signature,
+        None => {
+            return Err(Problem::MalformedCredential(
+                "transaction has no signatures".into(),
+            ))
+        }
+    }
+    Ok(())
+}
+
+fn session_receipt(channel: &Pubkey, accepted: u64, closed: Option<(String, u64)>) -> Receipt {
+    let mut receipt = Receipt::success("solana", channel.to_string());
+    receipt.timestamp = rfc3339(now());
+    receipt
+        .extensions
+        .insert("acceptedCumulative".into(), json!(accepted.to_string()));
+    receipt
+        .extensions
+        .insert("spent".into(), json!(accepted.to_string()));
+    if let Some((tx, refunded)) = closed {
+        receipt.extensions.insert("txHash".into(), json!(tx));
+        receipt
+            .extensions
+            .insert("refunded".into(), json!(refunded.to_string()));
+    }
+    receipt
+}
+
+fn with_receipt(mut response: Response<Body>, receipt: &Receipt) -> Response<Body> {
+    if !response.status().is_success() {
+        return response;
+    }
+    if let Some(value) = mpppal_protocol::format_receipt(receipt)
+        .ok()
+        .and_then(|v| HeaderValue::from_str(&v).ok())
+    {
+        response.headers_mut().insert("payment-receipt", value);
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
+    }
+    response
+}
+
+fn json_response(status: StatusCode, body: serde_json::Value, receipt: &Receipt) -> Response<Body> {
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    with_receipt(response, receipt)
+}
