@@ -18,10 +18,11 @@ fn demo_runs_the_story_and_balances_add_up() {
     for expected in [
         "refused on chain: payment denied: the amount is above max_single_transfer",
         "refused on chain: payment escalated",
-        "1000 vouchers signed, 0 transactions",
-        "agent wallet   94.500000 USDC",
-        "provider       5.500000 USDC",
-        "1002 paid requests settled in 4 payment transactions",
+        "HTTP 200 OK after paying 0.050000 USDC",
+        "1000 requests paid 1.000000 USDC; on-chain transactions for the session so far: 1",
+        "closed: provider paid 1.000000 USDC, 1.000000 USDC refunded to the wallet",
+        "agent wallet   94.450000 USDC",
+        "1003 paid requests settled in 5 payment transactions",
     ] {
         assert!(
             stdout.contains(expected),

@@ -47,6 +47,11 @@ impl Narrator {
         self.transactions += 1;
     }
 
+    /// Counts transactions others sent for the story (the paid API's).
+    pub fn count_txs(&mut self, n: u64) {
+        self.transactions += n as u32;
+    }
+
     /// A transaction that must succeed.
     pub fn tx(&mut self, result: Result<(), String>) -> Result<()> {
         match result {
