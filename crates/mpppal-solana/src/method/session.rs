@@ -169,3 +169,8 @@ pub fn inspect_open(
 pub fn amount(field: &'static str, text: &str) -> Result<u64, MethodError> {
     base_units(field, text)
 }
+
+/// The 50-byte voucher message for `channel` (what vouchers sign).
+pub fn voucher_bytes(channel: &Pubkey, cumulative: u64, expires_at: i64) -> Vec<u8> {
+    mpppal_settlement_program::messages::voucher_message(channel, cumulative, expires_at).to_vec()
+}
