@@ -17,6 +17,6 @@ mod sessions;
 
 pub use choose::{ChargeOffer, PayBy, Vet};
 pub use error::PayError;
-pub use paying::{AgentWallet, PaidResponse, PayingClient};
+pub use paying::{AgentWallet, PaidResponse, PayingClient, ACCEPT_PAYMENT};
 pub use report::{MemoryReporter, PaidReceipt, ReceiptReporter};
 pub use sessions::OpenSession;

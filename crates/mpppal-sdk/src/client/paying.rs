@@ -22,6 +22,9 @@ use mpppal_policy_program::TransferArgs;
 use mpppal_solana::method::legs::expected_legs;
 use mpppal_solana::policy_ix::{self, PaymentAccounts};
 
+/// The `Accept-Payment` hint: sessions, then charges.
+pub const ACCEPT_PAYMENT: &str = "solana/session, solana/charge;q=0.9";
+
 /// The agent's signing key and the wallet it signs for.
 pub struct AgentWallet {
     pub agent: Keypair,
@@ -113,6 +116,12 @@ impl PayingClient {
         if let Some(paid) = self.with_session(&origin, &request).await? {
             return Ok(paid);
         }
+        let mut request = request;
+        // Tell servers what this client pays with, best first (a hint; the choice stays ours).
+        request
+            .headers_mut()
+            .entry("accept-payment")
+            .or_insert(header::HeaderValue::from_static(ACCEPT_PAYMENT));
         let retry = request.try_clone().ok_or(PayError::NotReplayable)?;
         let url = request.url().to_string();
         let first = self.http.execute(request).await?;

@@ -140,3 +140,13 @@ async fn refuses_when_the_wallet_cannot_afford_it() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn tells_servers_what_it_pays_with() {
+    let w = world(USDC).await;
+    let answer = client(&w, Arc::new(MemoryReporter::default()))
+        .get(&format!("{}/echo-accept-payment", w.api))
+        .await
+        .unwrap();
+    assert_eq!(answer.response.text().await.unwrap(), mpppal_sdk::client::ACCEPT_PAYMENT);
+}

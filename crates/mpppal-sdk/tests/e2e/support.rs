@@ -187,7 +187,17 @@ pub async fn world(funding: u64) -> World {
             "/push",
             get(|| async { "pushed" }).route_layer(push_only.charge(PRICE)),
         )
-        .route("/free", get(|| async { "free" }));
+        .route("/free", get(|| async { "free" }))
+        .route(
+            "/echo-accept-payment",
+            get(|headers: axum::http::HeaderMap| async move {
+                headers
+                    .get("accept-payment")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string()
+            }),
+        );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let api = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
