@@ -56,7 +56,21 @@ impl Paywall {
     pub fn charge(&self, price: u64) -> PaymentLayer {
         PaymentLayer {
             paywall: self.clone(),
-            price,
+            price: Price::Fixed(price),
+            intent: Intent::Charge,
+        }
+    }
+
+    /// A layer charging what `price` computes from each request (method, path, query, headers),
+    /// in base units. The same request must price the same when retried with its payment, or
+    /// the payment is refused as made for other terms.
+    pub fn charge_by(
+        &self,
+        price: impl Fn(&http::request::Parts) -> u64 + Send + Sync + 'static,
+    ) -> PaymentLayer {
+        PaymentLayer {
+            paywall: self.clone(),
+            price: Price::Computed(Arc::new(price)),
             intent: Intent::Charge,
         }
     }
@@ -66,7 +80,7 @@ impl Paywall {
     pub fn session(&self, price: u64) -> PaymentLayer {
         PaymentLayer {
             paywall: self.clone(),
-            price,
+            price: Price::Fixed(price),
             intent: Intent::Session,
         }
     }
@@ -75,6 +89,13 @@ impl Paywall {
     pub fn transactions_sent(&self) -> u64 {
         self.inner.chain.transactions_sent()
     }
+}
+
+/// What a route costs.
+#[derive(Clone)]
+enum Price {
+    Fixed(u64),
+    Computed(Arc<dyn Fn(&http::request::Parts) -> u64 + Send + Sync>),
 }
 
 /// Which MPP intent a route is paid with.
@@ -96,7 +117,7 @@ impl Intent {
 #[derive(Clone)]
 pub struct PaymentLayer {
     paywall: Paywall,
-    price: u64,
+    price: Price,
     intent: Intent,
 }
 
@@ -106,7 +127,7 @@ impl<S> Layer<S> for PaymentLayer {
     fn layer(&self, inner: S) -> Self::Service {
         PaymentService {
             paywall: self.paywall.clone(),
-            price: self.price,
+            price: self.price.clone(),
             intent: self.intent,
             inner,
         }
@@ -116,7 +137,7 @@ impl<S> Layer<S> for PaymentLayer {
 #[derive(Clone)]
 pub struct PaymentService<S> {
     paywall: Paywall,
-    price: u64,
+    price: Price,
     intent: Intent,
     inner: S,
 }
@@ -142,7 +163,15 @@ where
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
         let paywall = self.paywall.clone();
-        let (price, intent) = (self.price, self.intent);
+        let intent = self.intent;
+        let (request, price) = match &self.price {
+            Price::Fixed(price) => (request, *price),
+            Price::Computed(f) => {
+                let (parts, body) = request.into_parts();
+                let price = f(&parts);
+                (Request::from_parts(parts, body), price)
+            }
+        };
         Box::pin(async move { Ok(paywall.inner.serve(intent, price, request, inner).await) })
     }
 }

@@ -148,5 +148,8 @@ async fn tells_servers_what_it_pays_with() {
         .get(&format!("{}/echo-accept-payment", w.api))
         .await
         .unwrap();
-    assert_eq!(answer.response.text().await.unwrap(), mpppal_sdk::client::ACCEPT_PAYMENT);
+    assert_eq!(
+        answer.response.text().await.unwrap(),
+        mpppal_sdk::client::ACCEPT_PAYMENT
+    );
 }

@@ -178,3 +178,23 @@ async fn a_paused_wallet_is_refused_with_403_and_a_failed_handler_costs_nothing(
     .await;
     assert_eq!((status, kind.as_str()), (403, "verification-failed"));
 }
+
+#[tokio::test]
+async fn a_computed_price_is_charged_per_request() {
+    let w = world(10 * USDC).await;
+    let challenge = w.challenge("/priced?items=7").await;
+    let request: ChargeRequest = challenge.request.decode().unwrap();
+    assert_eq!(request.amount, "70000");
+    let paid = w
+        .get("/priced?items=7", Some(&w.pay(&challenge, &w.agent, 300)))
+        .await;
+    assert_eq!(paid.status(), 200);
+    // A payment made for 7 items does not buy 8.
+    let challenge = w.challenge("/priced?items=7").await;
+    let (status, kind, _) = problem_type(
+        w.get("/priced?items=8", Some(&w.pay(&challenge, &w.agent, 300)))
+            .await,
+    )
+    .await;
+    assert_eq!((status, kind.as_str()), (402, "invalid-challenge"));
+}

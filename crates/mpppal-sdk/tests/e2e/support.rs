@@ -187,6 +187,20 @@ pub async fn world(funding: u64) -> World {
             "/push",
             get(|| async { "pushed" }).route_layer(push_only.charge(PRICE)),
         )
+        .route(
+            "/priced",
+            get(|| async { "priced" }).route_layer(paywall.charge_by(|parts| {
+                // 0.01 USDC per item asked for, at least one.
+                let items = parts
+                    .uri
+                    .query()
+                    .and_then(|q| q.strip_prefix("items="))
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .unwrap_or(1)
+                    .max(1);
+                items * 10_000
+            })),
+        )
         .route("/free", get(|| async { "free" }))
         .route(
             "/echo-accept-payment",
