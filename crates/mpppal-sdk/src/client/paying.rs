@@ -1,7 +1,6 @@
 //! The paying client.
 
 use anchor_lang::prelude::Pubkey;
-use mpppal_policy::{evaluate, Payment, Verdict};
 use mpppal_protocol::{
     format_authorization, parse_receipt, parse_www_authenticate_all, PaymentCredential, Receipt,
 };
@@ -163,30 +162,7 @@ impl PayingClient {
 
         // The chain's own rules, before anything is signed.
         let now = unix_now();
-        let payment = Payment {
-            amount: offer.charge.amount,
-            counterparty: offer.charge.recipient.to_bytes(),
-            category: self.category.as_deref(),
-            memo: None,
-            owner_cosigned: false,
-        };
-        match evaluate(
-            &snapshot.wallet.policy.to_policy(),
-            &snapshot.wallet.spend(),
-            &payment,
-            now,
-        ) {
-            Verdict::Allow => {}
-            Verdict::Escalate(reason) => {
-                return Err(PayError::EscalationRequired(reason.to_string()))
-            }
-            Verdict::Deny(reason) => {
-                return Err(PayError::PolicyDenied {
-                    code: reason.code().into(),
-                    reason: reason.to_string(),
-                })
-            }
-        }
+        self.check_policy(&snapshot, offer.charge.amount, &offer.charge.recipient)?;
         if snapshot.vault_balance < offer.charge.amount {
             return Err(PayError::InsufficientBalance {
                 balance: snapshot.vault_balance,

@@ -75,7 +75,7 @@ impl PayingClient {
             .map_err(|e| PayError::Build(e.to_string()))
     }
 
-    fn check_policy(
+    pub(super) fn check_policy(
         &self,
         snapshot: &WalletSnapshot,
         amount: u64,

@@ -29,8 +29,9 @@ use tower::Service;
 
 use super::gate::{now, rfc3339, Intent, Shared};
 use super::problem::Problem;
-use super::verify::{cosign, explain};
+use super::verify::{cosign, explain, fees_only};
 use crate::chain::uses_lookup_tables;
+use solana_message::compiled_instruction::CompiledInstruction;
 
 /// What the paywall knows of one open channel.
 #[derive(Clone, Debug)]
@@ -304,9 +305,14 @@ impl Shared {
             .as_ref()
             .expect("validated: sessions have a fee payer");
         if allow_rent_payer {
-            cosign_open(&mut tx, fee_payer)?;
+            let settlement = tx
+                .message
+                .static_account_keys()
+                .iter()
+                .position(|k| *k == mpppal_solana::SETTLEMENT_PROGRAM_ID);
+            cosign(&mut tx, fee_payer, rent_payer_of_open(settlement))?;
         } else {
-            cosign(&mut tx, fee_payer)?;
+            cosign(&mut tx, fee_payer, fees_only)?;
         }
         Ok(tx)
     }
@@ -447,48 +453,16 @@ impl Shared {
     }
 }
 
-/// Co-signs an open transaction: the fee payer may appear only as the `payer` (rent) account of
-/// `open_session`, whose only use of it is funding the new accounts.
-fn cosign_open(
-    tx: &mut VersionedTransaction,
-    fee_payer: &solana_keypair::Keypair,
-) -> Result<(), Problem> {
-    let keys = tx.message.static_account_keys();
-    if keys.first() != Some(&fee_payer.pubkey()) {
-        return Err(Problem::VerificationFailed(
-            "the fee payer is not the one the challenge named".into(),
-        ));
-    }
-    let settlement = keys
-        .iter()
-        .position(|k| *k == mpppal_solana::SETTLEMENT_PROGRAM_ID);
-    let misuse = tx.message.instructions().iter().any(|ix| {
-        let is_open = Some(usize::from(ix.program_id_index)) == settlement
+/// The fee payer may pay a session's rent: it may appear as the `payer` (first) account of an
+/// `open_session` instruction, whose only use of it is funding the new accounts.
+fn rent_payer_of_open(settlement: Option<usize>) -> impl Fn(&CompiledInstruction, usize) -> bool {
+    move |ix, position| {
+        position == 0
+            && Some(usize::from(ix.program_id_index)) == settlement
             && ix
                 .data
-                .starts_with(mpppal_settlement_program::instruction::OpenSession::DISCRIMINATOR);
-        let elsewhere = ix
-            .accounts
-            .iter()
-            .enumerate()
-            .any(|(pos, a)| *a == 0 && !(is_open && pos == 0));
-        ix.program_id_index == 0 || elsewhere
-    });
-    if misuse {
-        return Err(Problem::VerificationFailed(
-            "the fee payer may only pay fees and the session's rent".into(),
-        ));
+                .starts_with(mpppal_settlement_program::instruction::OpenSession::DISCRIMINATOR)
     }
-    let signature = fee_payer.sign_message(&tx.message.serialize());
-    match tx.signatures.first_mut() {
-        Some(slot) => *slot = signature,
-        None => {
-            return Err(Problem::MalformedCredential(
-                "transaction has no signatures".into(),
-            ))
-        }
-    }
-    Ok(())
 }
 
 fn session_receipt(channel: &Pubkey, accepted: u64, closed: Option<(String, u64)>) -> Receipt {

@@ -6,6 +6,7 @@ use mpppal_solana::method::charge::ValidCharge;
 use mpppal_solana::method::legs::{check_legs, expected_legs};
 use mpppal_solana::method::receipt::{check_receipt, AcceptedReceipt, ReceiptContext};
 use mpppal_solana::method::{ChargePayload, ChargeRequest};
+use solana_message::compiled_instruction::CompiledInstruction;
 use solana_signature::Signature;
 use solana_signer::Signer;
 use solana_transaction::versioned::VersionedTransaction;
@@ -196,7 +197,7 @@ impl Shared {
             ));
         }
         if let Some(fee_payer) = &self.config.fee_payer {
-            cosign(&mut tx, fee_payer)?;
+            cosign(&mut tx, fee_payer, fees_only)?;
         }
         let legs = expected_legs(charge).map_err(|e| Problem::VerificationFailed(e.to_string()))?;
         let mint = charge.mint.expect("expected_legs checked the mint");
@@ -301,9 +302,11 @@ impl Shared {
 
 /// Signs `tx` as fee payer, refusing any transaction in which the fee payer does more than pay
 /// fees: if it appeared in an instruction, a program could spend its funds with our signature.
+/// `allowed(instruction, position)` names the one exception a caller accepts (a session's rent).
 pub(super) fn cosign(
     tx: &mut VersionedTransaction,
     fee_payer: &solana_keypair::Keypair,
+    allowed: impl Fn(&CompiledInstruction, usize) -> bool,
 ) -> Result<(), Problem> {
     let keys = tx.message.static_account_keys();
     if keys.first() != Some(&fee_payer.pubkey()) {
@@ -311,14 +314,18 @@ pub(super) fn cosign(
             "the fee payer is not the one the challenge named".into(),
         ));
     }
-    let used_elsewhere = tx
-        .message
-        .instructions()
-        .iter()
-        .any(|ix| ix.program_id_index == 0 || ix.accounts.contains(&0));
-    if used_elsewhere {
+    let misused = tx.message.instructions().iter().any(|ix| {
+        ix.program_id_index == 0
+            || ix
+                .accounts
+                .iter()
+                .enumerate()
+                .any(|(position, account)| *account == 0 && !allowed(ix, position))
+    });
+    if misused {
         return Err(Problem::VerificationFailed(
-            "the fee payer may only pay fees, not appear in instructions".into(),
+            "the fee payer may only pay fees (and a session's rent), not appear in instructions"
+                .into(),
         ));
     }
     let signature = fee_payer.sign_message(&tx.message.serialize());
@@ -331,6 +338,11 @@ pub(super) fn cosign(
         }
     }
     Ok(())
+}
+
+/// Only fees: the fee payer appears in no instruction.
+pub(super) fn fees_only(_: &CompiledInstruction, _: usize) -> bool {
+    false
 }
 
 /// The policy's own words when the chain refused, otherwise the runtime error.
