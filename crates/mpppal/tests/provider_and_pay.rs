@@ -13,8 +13,12 @@ use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::process::{Child, Command, Output, Stdio};
 
-/// A child process killed when the test ends, pass or fail.
-struct Running(Child);
+/// A child process killed when the test ends, pass or fail. Its output stays open, so the
+/// child never writes into a closed pipe.
+struct Running(
+    Child,
+    #[allow(dead_code)] BufReader<std::process::ChildStdout>,
+);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -40,10 +44,9 @@ fn start(args: &[&str]) -> (Running, String) {
         .spawn()
         .expect("the binary runs");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (Running(child), line)
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut line).unwrap();
+    (Running(child, stdout), line)
 }
 
 fn mpppal(args: &[&str]) -> Output {
@@ -179,4 +182,36 @@ async fn an_agent_pays_the_sample_provider_from_its_wallet() {
         stderr.contains("declined the charge: price 2500 is above the maximum 100"),
         "{stderr}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_local_chain_keeps_serving_after_its_reader_goes_away() {
+    let port = free_port().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mpppal"))
+        .args(["localnet", "--port", &port])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    // The pipe is closed now; the chain's later output must not take it down.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let _guard = Running(child, BufReader::new(empty_stdout()));
+    let rpc = RpcClient::new(format!("http://127.0.0.1:{port}"));
+    let version = rpc.get_version().await;
+    assert!(version.is_ok(), "the chain still answers: {version:?}");
+}
+
+/// A stand-in reader for a child whose output was already closed.
+fn empty_stdout() -> std::process::ChildStdout {
+    Command::new("true")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap()
+        .stdout
+        .take()
+        .unwrap()
 }

@@ -94,7 +94,11 @@ impl Request {
             Some(Value::String(m)) => m,
             _ => return fail(id, RpcError::invalid_request("method must be a string")),
         };
-        let params = object.remove("params").unwrap_or(Value::Array(vec![]));
+        // Clients send `"params": null` for methods without parameters; validators accept it.
+        let params = match object.remove("params") {
+            None | Some(Value::Null) => Value::Array(vec![]),
+            Some(params) => params,
+        };
         if !params.is_array() {
             return fail(id, RpcError::invalid_params("params must be an array"));
         }

@@ -245,6 +245,14 @@ async fn bad_requests_get_json_rpc_errors_and_the_server_stays_up() {
             "{body} -> {response}"
         );
     }
+    let null_params = net
+        .raw(r#"{"jsonrpc":"2.0","id":8,"method":"getVersion","params":null}"#)
+        .await;
+    assert_eq!(
+        null_params["result"]["solana-core"],
+        json!("4.0.0"),
+        "{null_params}"
+    );
     let health: Value = net
         .raw(r#"{"jsonrpc":"2.0","id":7,"method":"getHealth"}"#)
         .await;

@@ -39,22 +39,14 @@ pub fn run(args: Args) -> Result<()> {
             None => Node::new(LocalChain::start().await),
         };
         let node = Arc::new(node);
-        writeln!(out, "MPPPal localnet: JSON-RPC on http://{addr}")?;
-        writeln!(
-            out,
-            "  policy program      {}",
-            mpppal_solana::POLICY_PROGRAM_ID
-        )?;
-        writeln!(
-            out,
-            "  settlement program  {}",
-            mpppal_solana::SETTLEMENT_PROGRAM_ID
-        )?;
-        writeln!(out, "  USDC mint           {} (6 decimals)", node.mint)?;
-        writeln!(
-            out,
-            "  faucets             requestAirdrop (SOL), mpppal_requestUsdc [owner, base units]"
-        )?;
+        let banner = format!(
+            "MPPPal localnet: JSON-RPC on http://{addr}\n  policy program      {}\n  settlement program  {}\n  USDC mint           {} (6 decimals)\n  faucets             requestAirdrop (SOL), mpppal_requestUsdc [owner, base units]\n",
+            mpppal_solana::POLICY_PROGRAM_ID,
+            mpppal_solana::SETTLEMENT_PROGRAM_ID,
+            node.mint
+        );
+        // Whoever started us may stop reading our output; the chain keeps serving regardless.
+        let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
         rpc::serve(node, listener)
             .await
             .context("JSON-RPC server stopped")

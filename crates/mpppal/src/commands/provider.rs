@@ -131,18 +131,13 @@ async fn serve(args: Args) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let banner = format!(
+        "MPPPal sample provider on http://{}\n  GET /charge   {} base units per request, paid to {recipient}\n  GET /session  {} base units per request, through a payment session\n  accepts       MPPPal receipts, sponsored transactions (pull), sessions\n",
+        args.bind, args.price, args.price
+    );
+    // Whoever started us may stop reading our output; the API keeps serving regardless.
     let mut out = std::io::stdout();
-    writeln!(out, "MPPPal sample provider on http://{}", args.bind)?;
-    writeln!(
-        out,
-        "  GET /charge   {} base units per request, paid to {recipient}",
-        args.price
-    )?;
-    writeln!(
-        out,
-        "  accepts       MPPPal receipts, sponsored transactions (pull)"
-    )?;
-    out.flush()?;
+    let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
     axum::serve(listener, app)
         .await
         .context("the API server stopped")
