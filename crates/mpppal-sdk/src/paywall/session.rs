@@ -42,6 +42,10 @@ pub(super) struct Channel {
     /// Highest voucher accepted for a served request, and the voucher itself.
     accepted: u64,
     best: Option<SignedVoucher>,
+    /// Whether `best` has already been resent once. An equal voucher is the agent retrying a
+    /// request whose response it lost, so it is served again, but once: otherwise one paid
+    /// voucher would buy unlimited requests.
+    retried: bool,
     closed: bool,
 }
 
@@ -170,7 +174,7 @@ impl Shared {
                         verified.cumulative, state.deposit
                     )));
                 }
-                let replay = state.best.as_ref() == Some(&voucher);
+                let replay = state.best.as_ref() == Some(&voucher) && !state.retried;
                 if !replay && verified.cumulative < state.accepted.saturating_add(price) {
                     return Err(Problem::DeltaTooSmall(format!(
                         "a request costs {price}; the voucher must authorise at least {}",
@@ -178,12 +182,13 @@ impl Shared {
                     )));
                 }
                 // Recorded before serving; undone if the handler fails.
-                let previous = (state.accepted, state.best.clone());
+                let previous = (state.accepted, state.best.clone(), state.retried);
                 state.accepted = verified.cumulative;
                 state.best = Some(voucher);
+                state.retried = replay;
                 let Ok(response) = inner.call(request).await;
-                if !response.status().is_success() && !replay {
-                    (state.accepted, state.best) = previous;
+                if !response.status().is_success() {
+                    (state.accepted, state.best, state.retried) = previous;
                     return Ok(response);
                 }
                 Ok(with_receipt(
@@ -372,6 +377,7 @@ impl Shared {
             deposit: session.deposit,
             accepted: 0,
             best: None,
+            retried: false,
             closed: false,
         }));
         self.channels

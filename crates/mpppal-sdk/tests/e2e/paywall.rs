@@ -198,3 +198,39 @@ async fn a_computed_price_is_charged_per_request() {
     .await;
     assert_eq!((status, kind.as_str()), (402, "invalid-challenge"));
 }
+
+#[tokio::test]
+async fn concurrent_receipts_never_exceed_the_wallet_balance() {
+    // 1.00 USDC covers exactly four 0.25 USDC receipts, however many arrive at once.
+    let w = world(USDC).await;
+    let mut authorizations = Vec::new();
+    for _ in 0..12 {
+        let challenge = w.challenge("/data").await;
+        authorizations.push(w.pay(&challenge, &w.agent, 300));
+    }
+    let requests = authorizations.iter().map(|a| w.get("/data", Some(a)));
+    let statuses: Vec<u16> = futures_join(requests)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        4,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 402).count(),
+        8,
+        "{statuses:?}"
+    );
+}
+
+async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let handles: Vec<_> = futures.collect();
+    let mut out = Vec::with_capacity(handles.len());
+    // Poll them together so the requests really overlap at the server.
+    let joined = futures_util::future::join_all(handles).await;
+    out.extend(joined);
+    out
+}

@@ -114,20 +114,17 @@ async fn refuses_lowered_forged_oversized_and_unknown_vouchers() {
     let challenge = session_challenge(&w).await;
 
     // The last voucher again is an idempotent retry: served, nothing more charged.
-    let replay = w
-        .get(
-            "/metered",
-            Some(&voucher_credential(
-                &challenge,
-                &channel,
-                &w.agent,
-                2 * SESSION_PRICE,
-            )),
-        )
-        .await;
+    let last = voucher_credential(&challenge, &channel, &w.agent, 2 * SESSION_PRICE);
+    let replay = w.get("/metered", Some(&last)).await;
     assert_eq!(replay.status(), 200);
     let receipt = parse_receipt(replay.headers()["payment-receipt"].to_str().unwrap()).unwrap();
     assert_eq!(receipt.extensions["acceptedCumulative"], "2000");
+    // But only once: a voucher resent again buys nothing more.
+    let again = w.get("/metered", Some(&last)).await;
+    assert_eq!(
+        problem(again).await,
+        (402, "session/delta-too-small".into())
+    );
     // Lower than what was accepted.
     let lowered = w
         .get(
@@ -258,4 +255,32 @@ async fn a_failed_request_in_a_session_costs_nothing() {
         closed[0]["paid"], "2000",
         "two served requests, the failed one not charged"
     );
+}
+
+#[tokio::test]
+async fn concurrent_vouchers_on_one_channel_are_serialized() {
+    let w = world(10 * USDC).await;
+    let agent = client(&w);
+    let url = format!("{}/metered", w.api);
+    let opened = agent.get(&url).await.unwrap();
+    let channel = Pubkey::from_str(&opened.receipt.unwrap().reference).unwrap();
+    let challenge = session_challenge(&w).await;
+    // Ten copies of one voucher race: one pays for a request, one more is served as the retry
+    // of a lost response, and the other eight are refused.
+    let credential = voucher_credential(&challenge, &channel, &w.agent, SESSION_PRICE);
+    let racers = (0..10).map(|_| w.get("/metered", Some(&credential)));
+    let responses = futures_util::future::join_all(racers).await;
+    let mut accepted = Vec::new();
+    let mut refused = 0;
+    for r in responses {
+        if r.status() == 200 {
+            let receipt = parse_receipt(r.headers()["payment-receipt"].to_str().unwrap()).unwrap();
+            accepted.push(receipt.extensions["acceptedCumulative"].clone());
+        } else {
+            assert_eq!(problem(r).await, (402, "session/delta-too-small".into()));
+            refused += 1;
+        }
+    }
+    assert_eq!(accepted, ["1000", "1000"], "one payment and one retry");
+    assert_eq!(refused, 8);
 }
