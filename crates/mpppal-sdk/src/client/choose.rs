@@ -1,7 +1,7 @@
 //! Picking, among a 402's challenges, the one this wallet pays.
 
 use anchor_lang::prelude::Pubkey;
-use mpppal_protocol::PaymentChallenge;
+use mpppal_protocol::{parse_receipt, parse_www_authenticate_all, PaymentChallenge};
 use mpppal_solana::method::charge::ValidCharge;
 use mpppal_solana::method::ChargeRequest;
 
@@ -12,6 +12,9 @@ pub enum PayBy {
     Receipt { ttl: u32 },
     /// A Policy Program transfer whose fees the server pays.
     SponsoredTransaction { fee_payer: Pubkey },
+    /// A transaction the payer sends and pays fees for itself; the server gets its signature.
+    /// Only plain keypairs pay this way (MPPPal wallets hold no SOL for fees).
+    Push,
 }
 
 /// A charge the client could pay, shown to the application's vetting hook.
@@ -25,6 +28,66 @@ pub struct ChargeOffer {
 /// The application's say on a charge before anything is signed: `Err(reason)` declines.
 pub type Vet = dyn Fn(&ChargeOffer) -> Result<(), String> + Send + Sync;
 
+/// A vet hook declining any single charge above `max` base units.
+pub(super) fn max_price(max: u64) -> impl Fn(&ChargeOffer) -> Result<(), String> {
+    move |offer| {
+        if offer.charge.amount > max {
+            Err(format!(
+                "price {} is above the maximum {max}",
+                offer.charge.amount
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The Payment challenges of a 402, skipping any that do not parse.
+pub(super) fn challenges_of(response: &reqwest::Response) -> Vec<PaymentChallenge> {
+    let headers: Vec<&str> = response
+        .headers()
+        .get_all(reqwest::header::WWW_AUTHENTICATE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    parse_www_authenticate_all(headers)
+        .into_iter()
+        .filter_map(Result::ok)
+        .collect()
+}
+
+/// The server's `Payment-Receipt`, when it sent a readable one.
+pub(super) fn receipt_of(response: &reqwest::Response) -> Option<mpppal_protocol::Receipt> {
+    response
+        .headers()
+        .get("payment-receipt")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_receipt(v).ok())
+}
+
+/// A current `solana` charge challenge's request, validated; or why it cannot be paid.
+pub(super) fn solana_charge(
+    challenge: &PaymentChallenge,
+) -> Result<(ChargeRequest, ValidCharge), String> {
+    if challenge.method.as_str() != "solana" || challenge.intent.as_str() != "charge" {
+        return Err(format!(
+            "{}/{} not supported",
+            challenge.method, challenge.intent
+        ));
+    }
+    if challenge.is_expired() {
+        return Err("challenge expired".into());
+    }
+    let request: ChargeRequest = challenge
+        .request
+        .decode()
+        .map_err(|e| format!("unreadable request: {e}"))?;
+    let charge = request
+        .validate()
+        .map_err(|e| format!("invalid request: {e}"))?;
+    Ok((request, charge))
+}
+
 /// The first challenge this wallet can pay in `mint`, preferring receipts through
 /// `settlement_program` (no transaction, served at once) to sponsored transactions; or why none.
 pub fn choose(
@@ -34,28 +97,10 @@ pub fn choose(
 ) -> Result<ChargeOffer, String> {
     let mut reasons = Vec::new();
     for challenge in challenges {
-        if challenge.method.as_str() != "solana" || challenge.intent.as_str() != "charge" {
-            reasons.push(format!(
-                "{}/{} not supported",
-                challenge.method, challenge.intent
-            ));
-            continue;
-        }
-        if challenge.is_expired() {
-            reasons.push("challenge expired".into());
-            continue;
-        }
-        let request: ChargeRequest = match challenge.request.decode() {
-            Ok(r) => r,
-            Err(e) => {
-                reasons.push(format!("unreadable request: {e}"));
-                continue;
-            }
-        };
-        let charge = match request.validate() {
-            Ok(c) => c,
-            Err(e) => {
-                reasons.push(format!("invalid request: {e}"));
+        let (request, charge) = match solana_charge(&challenge) {
+            Ok(found) => found,
+            Err(reason) => {
+                reasons.push(reason);
                 continue;
             }
         };

@@ -26,6 +26,16 @@ pub enum PayError {
         kind: String,
         detail: String,
     },
+    /// The payer's transaction was confirmed on chain (money moved) but the server refused it.
+    #[error(
+        "paid by transaction {signature}, but the server refused it ({status} {kind}): {detail}"
+    )]
+    RefusedAfterPaying {
+        signature: String,
+        status: u16,
+        kind: String,
+        detail: String,
+    },
     #[error("cannot build the payment: {0}")]
     Build(String),
 }

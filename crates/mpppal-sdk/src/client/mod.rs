@@ -8,15 +8,21 @@
 //! It pays with an MPPPal deferred receipt where the paywall offers one, and otherwise with a
 //! Policy Program transfer whose fees the server sponsors (pull mode), which any MPP `solana`
 //! server accepts. Servers that do not sponsor fees cannot be paid from a wallet without SOL.
+//!
+//! [`KeypairClient`] pays from a plain keypair instead: a direct `transferChecked`, pull where
+//! the server sponsors fees and push otherwise.
 
 mod choose;
 mod error;
+mod keypair;
 mod paying;
 mod report;
 mod sessions;
+mod sign;
 
 pub use choose::{ChargeOffer, PayBy, Vet};
 pub use error::PayError;
+pub use keypair::KeypairClient;
 pub use paying::{AgentWallet, PaidResponse, PayingClient, ACCEPT_PAYMENT};
 pub use report::{MemoryReporter, PaidReceipt, ReceiptReporter};
 pub use sessions::OpenSession;

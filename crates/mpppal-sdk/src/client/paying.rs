@@ -1,9 +1,7 @@
 //! The paying client.
 
 use anchor_lang::prelude::Pubkey;
-use mpppal_protocol::{
-    format_authorization, parse_receipt, parse_www_authenticate_all, PaymentCredential, Receipt,
-};
+use mpppal_protocol::{format_authorization, PaymentCredential, Receipt};
 use mpppal_solana::method::receipt::sign_receipt;
 use mpppal_solana::method::ChargePayload;
 use reqwest::{header, Method, StatusCode};
@@ -86,16 +84,7 @@ impl PayingClient {
 
     /// Declines any single charge above `max` base units.
     pub fn with_max_price(self, max: u64) -> Self {
-        self.with_vet(move |offer| {
-            if offer.charge.amount > max {
-                Err(format!(
-                    "price {} is above the maximum {max}",
-                    offer.charge.amount
-                ))
-            } else {
-                Ok(())
-            }
-        })
+        self.with_vet(super::choose::max_price(max))
     }
 
     /// The spending category receipts claim (when the wallet's policy lists categories).
@@ -131,17 +120,7 @@ impl PayingClient {
                 paid: 0,
             });
         }
-        let headers: Vec<String> = first
-            .headers()
-            .get_all(header::WWW_AUTHENTICATE)
-            .iter()
-            .filter_map(|v| v.to_str().ok().map(str::to_string))
-            .collect();
-        let challenges: Vec<mpppal_protocol::PaymentChallenge> =
-            parse_www_authenticate_all(headers.iter().map(String::as_str))
-                .into_iter()
-                .filter_map(Result::ok)
-                .collect();
+        let challenges = super::choose::challenges_of(&first);
         let snapshot = self
             .chain
             .read(&self.wallet.wallet)
@@ -189,6 +168,12 @@ impl PayingClient {
                 self.sponsored_transaction(&offer, &snapshot, &fee_payer)
                     .await?
             }
+            // `choose` never offers it: the wallet holds no SOL to pay a transaction's fee.
+            PayBy::Push => {
+                return Err(PayError::NoPayableChallenge(
+                    "an MPPPal wallet cannot pay fees itself".into(),
+                ))
+            }
         };
         let credential = PaymentCredential::new(offer.challenge.to_echo(), payload);
         let authorization =
@@ -204,11 +189,7 @@ impl PayingClient {
         if !response.status().is_success() {
             return Err(refused(response).await);
         }
-        let receipt = response
-            .headers()
-            .get("payment-receipt")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_receipt(v).ok());
+        let receipt = super::choose::receipt_of(&response);
         if let Some(receipt) = &receipt {
             self.reporter
                 .report(PaidReceipt {
@@ -237,7 +218,6 @@ impl PayingClient {
         snapshot: &WalletSnapshot,
         fee_payer: &Pubkey,
     ) -> Result<ChargePayload, PayError> {
-        use base64::Engine;
         let mint = snapshot.wallet.mint;
         let legs = expected_legs(&offer.charge).map_err(|e| PayError::Build(e.to_string()))?;
         let instructions: Vec<_> = legs
@@ -261,21 +241,14 @@ impl PayingClient {
                 )
             })
             .collect();
-        let blockhash = self
-            .chain
-            .rpc
-            .get_latest_blockhash()
-            .await
-            .map_err(|e| PayError::Wallet(format!("no blockhash: {e}")))?;
-        let message =
-            solana_message::Message::new_with_blockhash(&instructions, Some(fee_payer), &blockhash);
-        let mut tx = solana_transaction::Transaction::new_unsigned(message);
-        tx.try_partial_sign(&[&self.wallet.agent], blockhash)
-            .map_err(|e| PayError::Build(e.to_string()))?;
-        let bytes = bincode::serialize(&tx).map_err(|e| PayError::Build(e.to_string()))?;
-        Ok(ChargePayload::Transaction {
-            transaction: base64::engine::general_purpose::STANDARD.encode(bytes),
-        })
+        let transaction = super::sign::partially_signed(
+            &self.chain,
+            &instructions,
+            fee_payer,
+            &self.wallet.agent,
+        )
+        .await?;
+        Ok(ChargePayload::Transaction { transaction })
     }
 }
 

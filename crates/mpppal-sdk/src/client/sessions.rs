@@ -4,10 +4,7 @@
 
 use anchor_lang::prelude::Pubkey;
 use mpppal_policy::{evaluate, Payment, Verdict};
-use mpppal_protocol::{
-    format_authorization, parse_receipt, parse_www_authenticate_all, PaymentChallenge,
-    PaymentCredential,
-};
+use mpppal_protocol::{format_authorization, PaymentChallenge, PaymentCredential};
 use mpppal_settlement_program::{OpenSessionArgs, TopUpArgs};
 use mpppal_solana::method::session::{SessionAction, SessionRequest};
 use mpppal_solana::method::SignedVoucher;
@@ -109,20 +106,8 @@ impl PayingClient {
         instructions: &[anchor_lang::solana_program::instruction::Instruction],
         fee_payer: &Pubkey,
     ) -> Result<String, PayError> {
-        use base64::Engine;
-        let blockhash = self
-            .chain
-            .rpc
-            .get_latest_blockhash()
+        super::sign::partially_signed(&self.chain, instructions, fee_payer, &self.wallet.agent)
             .await
-            .map_err(|e| PayError::Wallet(format!("no blockhash: {e}")))?;
-        let message =
-            solana_message::Message::new_with_blockhash(instructions, Some(fee_payer), &blockhash);
-        let mut tx = solana_transaction::Transaction::new_unsigned(message);
-        tx.try_partial_sign(&[&self.wallet.agent], blockhash)
-            .map_err(|e| PayError::Build(e.to_string()))?;
-        Ok(base64::engine::general_purpose::STANDARD
-            .encode(bincode::serialize(&tx).map_err(|e| PayError::Build(e.to_string()))?))
     }
 
     /// Opens a session on `challenge` with `request` (the one that met the 402) as its first,
@@ -222,7 +207,7 @@ impl PayingClient {
                 url,
             },
         );
-        let receipt = receipt_of(&response);
+        let receipt = super::choose::receipt_of(&response);
         Ok(PaidResponse {
             response,
             receipt,
@@ -262,7 +247,7 @@ impl PayingClient {
                     session.cumulative = next;
                     session.last_voucher = Some(voucher);
                     session.url = url.clone();
-                    let receipt = receipt_of(&response);
+                    let receipt = super::choose::receipt_of(&response);
                     if let Some(r) = &receipt {
                         self.reporter
                             .report(PaidReceipt {
@@ -390,23 +375,8 @@ impl PayingClient {
     }
 }
 
-fn receipt_of(response: &reqwest::Response) -> Option<mpppal_protocol::Receipt> {
-    response
-        .headers()
-        .get("payment-receipt")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| parse_receipt(v).ok())
-}
-
 fn fresh_session_challenge(response: &reqwest::Response) -> Option<PaymentChallenge> {
-    let headers: Vec<&str> = response
-        .headers()
-        .get_all(header::WWW_AUTHENTICATE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    parse_www_authenticate_all(headers)
+    super::choose::challenges_of(response)
         .into_iter()
-        .filter_map(Result::ok)
         .find(|c| c.intent.as_str() == "session")
 }

@@ -4,6 +4,7 @@
 mod support;
 
 mod client;
+mod keypair_client;
 mod paywall;
 mod sessions;
 mod transactions;

@@ -277,3 +277,36 @@ impl World {
         format_authorization(&credential).unwrap()
     }
 }
+
+/// The USDC balance of `owner`'s associated token account.
+pub async fn token_balance(w: &World, owner: &Pubkey) -> u64 {
+    w.rpc
+        .get_token_account_balance(&address::token_account(owner, &w.mint))
+        .await
+        .unwrap()
+        .amount
+        .parse()
+        .unwrap()
+}
+
+/// A plain keypair holding SOL and local USDC.
+pub async fn plain_payer(w: &World, usdc: u64) -> Keypair {
+    let payer = Keypair::new();
+    let sig = w
+        .rpc
+        .request_airdrop(&payer.pubkey(), 100_000_000)
+        .await
+        .unwrap();
+    w.rpc.confirm_transaction(&sig).await.unwrap();
+    let _: Value = w
+        .rpc
+        .send(
+            RpcRequest::Custom {
+                method: "mpppal_requestUsdc",
+            },
+            serde_json::json!([payer.pubkey().to_string(), usdc]),
+        )
+        .await
+        .unwrap();
+    payer
+}

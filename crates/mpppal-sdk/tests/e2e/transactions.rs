@@ -10,7 +10,6 @@ use mpppal_solana::policy_ix::{self, PaymentAccounts};
 use mpppal_solana::{address, Pubkey};
 use serde_json::Value;
 use solana_keypair::Keypair;
-use solana_rpc_client_api::request::RpcRequest;
 use solana_signer::Signer;
 
 /// A transaction with `fee_payer` first, signed by `signers` only (the fee payer's slot stays
@@ -39,16 +38,6 @@ fn pull(challenge: &PaymentChallenge, tx: &solana_transaction::Transaction) -> S
     credential(challenge, ChargePayload::Transaction { transaction })
 }
 
-async fn token_balance(w: &World, owner: &Pubkey) -> u64 {
-    w.rpc
-        .get_token_account_balance(&address::token_account(owner, &w.mint))
-        .await
-        .unwrap()
-        .amount
-        .parse()
-        .unwrap()
-}
-
 async fn wallet_nonce(w: &World) -> u64 {
     use anchor_lang::AccountDeserialize;
     let account = w.rpc.get_account(&w.wallet).await.unwrap();
@@ -73,28 +62,6 @@ fn policy_transfer(w: &World, amount: u64, nonce: u64) -> Instruction {
             category: None,
         },
     )
-}
-
-/// A plain keypair holding SOL and local USDC.
-async fn plain_payer(w: &World, usdc: u64) -> Keypair {
-    let payer = Keypair::new();
-    let sig = w
-        .rpc
-        .request_airdrop(&payer.pubkey(), 100_000_000)
-        .await
-        .unwrap();
-    w.rpc.confirm_transaction(&sig).await.unwrap();
-    let _: Value = w
-        .rpc
-        .send(
-            RpcRequest::Custom {
-                method: "mpppal_requestUsdc",
-            },
-            serde_json::json!([payer.pubkey().to_string(), usdc]),
-        )
-        .await
-        .unwrap();
-    payer
 }
 
 fn direct_transfer(w: &World, from: &Keypair, amount: u64) -> Instruction {
