@@ -108,8 +108,11 @@ fn encode(
                 TransactionBinaryEncoding::Base58,
             ))
         }
-        // jsonParsed would need every program's instruction parser; raw JSON carries the same facts.
-        UiTransactionEncoding::Json | UiTransactionEncoding::JsonParsed => {
+        UiTransactionEncoding::JsonParsed => Ok(EncodedTransaction::Json(UiTransaction {
+            signatures: tx.signatures.iter().map(ToString::to_string).collect(),
+            message: super::parsed::parsed_message(&tx.message),
+        })),
+        UiTransactionEncoding::Json => {
             let message = &tx.message;
             Ok(EncodedTransaction::Json(UiTransaction {
                 signatures: tx.signatures.iter().map(ToString::to_string).collect(),

@@ -12,6 +12,7 @@ mod history;
 mod meta;
 mod node;
 mod params;
+mod parsed;
 mod send;
 
 pub use envelope::{RpcError, RpcErrorCode};

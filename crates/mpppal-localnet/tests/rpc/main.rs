@@ -3,6 +3,7 @@
 
 mod client;
 
+use anchor_lang::solana_program::instruction::Instruction;
 use client::{Localnet, USDC};
 use mpppal_policy_program::{PolicyArgs, TransferArgs};
 use mpppal_settlement_program::{CloseSessionArgs, OpenSessionArgs};
@@ -359,4 +360,76 @@ async fn a_corrupt_ledger_is_refused_with_a_clear_error() {
         .err()
         .expect("refused");
     assert!(err.to_string().contains("corrupt ledger line"), "{err}");
+}
+
+#[tokio::test]
+async fn json_parsed_transactions_decode_token_transfers_and_memos() {
+    let net = Localnet::start().await;
+    let (payer, recipient) = (Keypair::new(), Keypair::new());
+    net.airdrop(&payer.pubkey(), 1_000_000_000).await;
+    let source = net.request_usdc(&payer.pubkey(), USDC).await;
+    let destination = net.request_usdc(&recipient.pubkey(), 1).await;
+    let transfer = anchor_spl::token::spl_token::instruction::transfer_checked(
+        &anchor_spl::token::ID,
+        &source,
+        &net.mint,
+        &destination,
+        &payer.pubkey(),
+        &[],
+        2_500,
+        6,
+    )
+    .unwrap();
+    let memo = Instruction::new_with_bytes(
+        anchor_lang::prelude::pubkey!("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr"),
+        b"order-7",
+        vec![],
+    );
+    // SetComputeUnitLimit(200_000): a program this endpoint does not parse.
+    let mut limit = vec![2];
+    limit.extend_from_slice(&200_000u32.to_le_bytes());
+    let compute_budget = Instruction::new_with_bytes(
+        anchor_lang::prelude::pubkey!("ComputeBudget111111111111111111111111111111"),
+        &limit,
+        vec![],
+    );
+    let tx = net
+        .transaction(&[compute_budget, transfer, memo], &payer, &[])
+        .await;
+    let signature = net.rpc.send_and_confirm_transaction(&tx).await.unwrap();
+    let got = net
+        .raw(
+            &json!({"jsonrpc":"2.0","id":1,"method":"getTransaction",
+            "params":[signature.to_string(), {"encoding":"jsonParsed","commitment":"confirmed"}]})
+            .to_string(),
+        )
+        .await;
+    let message = &got["result"]["transaction"]["message"];
+    let keys = message["accountKeys"].as_array().unwrap();
+    assert_eq!(keys[0]["pubkey"], payer.pubkey().to_string());
+    assert_eq!(
+        (keys[0]["signer"].clone(), keys[0]["writable"].clone()),
+        (json!(true), json!(true))
+    );
+    // An instruction of a program it does not parse is partially decoded, as validators do.
+    let budget = &message["instructions"][0];
+    assert_eq!(
+        budget["programId"],
+        "ComputeBudget111111111111111111111111111111"
+    );
+    assert_eq!(budget["data"], bs58::encode(&limit).into_string());
+    assert!(budget.get("parsed").is_none());
+    let ix = &message["instructions"][1];
+    assert_eq!(ix["program"], "spl-token");
+    assert_eq!(ix["programId"], anchor_spl::token::ID.to_string());
+    assert_eq!(ix["parsed"]["type"], "transferChecked");
+    let info = &ix["parsed"]["info"];
+    assert_eq!(info["destination"], destination.to_string());
+    assert_eq!(info["mint"], net.mint.to_string());
+    assert_eq!(info["authority"], payer.pubkey().to_string());
+    assert_eq!(info["tokenAmount"]["amount"], "2500");
+    assert_eq!(info["tokenAmount"]["decimals"], 6);
+    assert_eq!(info["tokenAmount"]["uiAmountString"], "0.0025");
+    assert_eq!(message["instructions"][2]["parsed"], "order-7");
+    net.stop();
 }
