@@ -25,7 +25,7 @@ enum Command {
     ConformanceAdapter,
     /// Serve a sample paid API behind the MPPPal paywall.
     Provider(commands::provider::Args),
-    /// Fetch a URL, paying its 402 from an MPPPal wallet.
+    /// Fetch a URL, paying its 402 from an MPPPal wallet or a plain keypair.
     Pay(commands::pay::Args),
     /// Serve the embedded chain (programs, SPL Token, local USDC, faucets) over Solana JSON-RPC.
     Localnet(commands::localnet::Args),
@@ -37,7 +37,27 @@ fn main() {
     if std::env::var_os("RUST_LOG").is_none() {
         std::env::set_var("RUST_LOG", "error");
     }
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version print as clap formats them.
+        Err(err) if !err.use_stderr() => err.exit(),
+        Err(err) => {
+            // A usage error is one line, like every other error of the CLI.
+            let text = err.to_string();
+            let message: Vec<&str> = text
+                .lines()
+                .take_while(|line| !line.starts_with("Usage:"))
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .collect();
+            let message = message.join(" ");
+            eprintln!(
+                "mpppal: {} (see --help)",
+                message.trim_start_matches("error: ")
+            );
+            std::process::exit(2);
+        }
+    };
     let result = match cli.command {
         Command::Demo => commands::demo::run(),
         Command::ConformanceAdapter => commands::conformance_adapter::run(),

@@ -42,4 +42,5 @@ fn unknown_subcommand_is_a_one_line_error() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("unrecognized subcommand 'fly'"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }

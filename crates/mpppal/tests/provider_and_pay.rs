@@ -182,6 +182,55 @@ async fn an_agent_pays_the_sample_provider_from_its_wallet() {
         stderr.contains("declined the charge: price 2500 is above the maximum 100"),
         "{stderr}"
     );
+
+    // A plain keypair pays from its own token account (pull: the provider sponsors the fee).
+    let plain = Keypair::new();
+    let sig = rpc
+        .request_airdrop(&plain.pubkey(), 100_000_000)
+        .await
+        .unwrap();
+    rpc.confirm_transaction(&sig).await.unwrap();
+    let _: serde_json::Value = rpc
+        .send(
+            RpcRequest::Custom {
+                method: "mpppal_requestUsdc",
+            },
+            json!([plain.pubkey().to_string(), 10_000]),
+        )
+        .await
+        .unwrap();
+    let plain_file = dir.path().join("plain.json");
+    write_keypair_file(&plain, &plain_file).unwrap();
+    let plain_path = plain_file.to_str().unwrap();
+    let by_keypair = [
+        "pay",
+        url.as_str(),
+        "--rpc",
+        rpc_url.as_str(),
+        "--keypair",
+        plain_path,
+    ];
+    let paid = mpppal(&by_keypair);
+    let stdout = String::from_utf8_lossy(&paid.stdout);
+    assert!(
+        paid.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&paid.stderr)
+    );
+    assert!(stdout.contains("paid 2500 base units"), "{stdout}");
+    let left = rpc
+        .get_token_account_balance(&address::token_account(&plain.pubkey(), &mint))
+        .await
+        .unwrap();
+    assert_eq!(left.amount, "7500");
+
+    // Both kinds of payer at once is refused before anything is paid.
+    let mut both = by_keypair.to_vec();
+    both.extend(["--wallet", wallet_text.as_str()]);
+    let refused = mpppal(&both);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,7 +1,10 @@
-//! `mpppal pay <url>`: an agent paying for one request from its MPPPal wallet.
+//! `mpppal pay <url>`: an agent paying for a request from its MPPPal wallet, or from a plain
+//! keypair's own token account.
 
 use anyhow::{anyhow, Result};
-use mpppal_sdk::client::{AgentWallet, MemoryReporter, PayingClient};
+use mpppal_sdk::client::{
+    AgentWallet, KeypairClient, MemoryReporter, PaidResponse, PayError, PayingClient,
+};
 use mpppal_sdk::paywall::RpcChain;
 use mpppal_solana::Pubkey;
 use solana_keypair::read_keypair_file;
@@ -17,11 +20,20 @@ pub struct Args {
     #[arg(long, default_value = "http://127.0.0.1:8899")]
     rpc: String,
     /// Keypair file of the wallet's agent key.
-    #[arg(long, value_name = "FILE")]
-    agent_keypair: PathBuf,
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "keypair",
+        requires = "wallet"
+    )]
+    agent_keypair: Option<PathBuf>,
     /// The wallet (PDA) to pay from.
-    #[arg(long)]
-    wallet: String,
+    #[arg(long, requires = "agent_keypair")]
+    wallet: Option<String>,
+    /// Pay from this plain keypair's own token account instead of an MPPPal wallet (charges
+    /// only: no policy, receipts or sessions).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["agent_keypair", "wallet", "category"])]
+    keypair: Option<PathBuf>,
     /// Refuse to pay more than this many base units.
     #[arg(long)]
     max_price: Option<u64>,
@@ -40,22 +52,58 @@ pub fn run(args: Args) -> Result<()> {
     runtime.block_on(pay(args))
 }
 
-async fn pay(args: Args) -> Result<()> {
-    let agent = read_keypair_file(&args.agent_keypair)
-        .map_err(|e| anyhow!("cannot read {}: {e}", args.agent_keypair.display()))?;
-    let wallet = Pubkey::from_str(&args.wallet)
-        .map_err(|_| anyhow!("--wallet is not a base58 public key"))?;
+/// Who pays: an MPPPal wallet's agent or a plain keypair.
+enum Payer {
+    Wallet(Box<PayingClient>),
+    Keypair(Box<KeypairClient>),
+}
+
+impl Payer {
+    async fn get(&self, url: &str) -> Result<PaidResponse, PayError> {
+        match self {
+            Payer::Wallet(client) => client.get(url).await,
+            Payer::Keypair(client) => client.get(url).await,
+        }
+    }
+}
+
+fn keypair(path: &PathBuf) -> Result<solana_keypair::Keypair> {
+    read_keypair_file(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))
+}
+
+fn payer(args: &Args) -> Result<Payer> {
+    let chain = Arc::new(RpcChain::new(args.rpc.clone()));
+    if let Some(path) = &args.keypair {
+        let mut client = KeypairClient::new(keypair(path)?, chain);
+        if let Some(max) = args.max_price {
+            client = client.with_max_price(max);
+        }
+        return Ok(Payer::Keypair(Box::new(client)));
+    }
+    let (Some(agent), Some(wallet)) = (&args.agent_keypair, &args.wallet) else {
+        anyhow::bail!("give --agent-keypair and --wallet, or --keypair");
+    };
+    let wallet =
+        Pubkey::from_str(wallet).map_err(|_| anyhow!("--wallet is not a base58 public key"))?;
     let mut client = PayingClient::new(
-        AgentWallet { agent, wallet },
-        Arc::new(RpcChain::new(args.rpc)),
+        AgentWallet {
+            agent: keypair(agent)?,
+            wallet,
+        },
+        chain,
         Arc::new(MemoryReporter::default()),
     );
     if let Some(max) = args.max_price {
         client = client.with_max_price(max);
     }
-    if let Some(category) = args.category {
-        client = client.with_category(category);
+    if let Some(category) = &args.category {
+        client = client.with_category(category.clone());
     }
+    Ok(Payer::Wallet(Box::new(client)))
+}
+
+async fn pay(args: Args) -> Result<()> {
+    let client = payer(&args)?;
     if args.requests == 0 {
         anyhow::bail!("--requests must be at least 1");
     }
@@ -82,8 +130,10 @@ async fn pay(args: Args) -> Result<()> {
         ),
         None => println!("paid {total} base units"),
     }
-    for closed in client.close_sessions().await? {
-        println!("session closed: {closed}");
+    if let Payer::Wallet(client) = &client {
+        for closed in client.close_sessions().await? {
+            println!("session closed: {closed}");
+        }
     }
     Ok(())
 }
