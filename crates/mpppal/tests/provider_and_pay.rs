@@ -118,8 +118,19 @@ async fn an_agent_pays_the_sample_provider_from_its_wallet() {
 
     let api_port = free_port().to_string();
     let bind = format!("127.0.0.1:{api_port}");
+    // Used credentials and pending receipts in PostgreSQL, as replicas of a provider keep them.
+    let database = std::env::var("MPPPAL_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let (_provider, line) = start(&[
-        "provider", "--rpc", &rpc_url, "--bind", &bind, "--price", "2500",
+        "provider",
+        "--rpc",
+        &rpc_url,
+        "--bind",
+        &bind,
+        "--price",
+        "2500",
+        "--database-url",
+        &database,
     ]);
     assert!(line.contains("sample provider"), "{line}");
 

@@ -4,7 +4,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use axum::routing::get;
 use axum::Router;
 use mpppal_sdk::paywall::{
-    MemoryStore, Paywall, PaywallConfig, ReceiptTerms, RpcChain, SessionTerms,
+    MemoryStore, PaymentStore, Paywall, PaywallConfig, ReceiptTerms, RpcChain, SessionTerms,
 };
 use mpppal_solana::method::Network;
 use mpppal_solana::Pubkey;
@@ -43,6 +43,10 @@ pub struct Args {
     /// Challenge HMAC secret (at least 32 bytes). Default: random for this run.
     #[arg(long, env = "MPPPAL_PAYWALL_SECRET", hide_env_values = true)]
     secret: Option<String>,
+    /// PostgreSQL URL for used credentials and pending receipts, shared by replicas (which must
+    /// also share --secret). Default: kept in this process's memory.
+    #[arg(long, env = "MPPPAL_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -114,8 +118,15 @@ async fn serve(args: Args) -> Result<()> {
             suggested_deposit: args.price.saturating_mul(1_000),
         }),
     };
-    let paywall =
-        Paywall::new(config, chain, Arc::new(MemoryStore::default())).map_err(|e| anyhow!(e))?;
+    let store: Arc<dyn PaymentStore> = match &args.database_url {
+        Some(url) => Arc::new(
+            mpppal_store_pg::PgStore::connect(url)
+                .await
+                .context("cannot open the payment store (--database-url)")?,
+        ),
+        None => Arc::new(MemoryStore::default()),
+    };
+    let paywall = Paywall::new(config, chain, store).map_err(|e| anyhow!(e))?;
     let app = Router::new()
         .route(
             "/charge",
