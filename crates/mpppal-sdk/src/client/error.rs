@@ -26,7 +26,8 @@ pub enum PayError {
         kind: String,
         detail: String,
     },
-    /// The payer's transaction was confirmed on chain (money moved) but the server refused it.
+    /// The payer's transaction was confirmed on chain (money moved) but the server refused it,
+    /// or never answered (`status` 0, `kind` "no-answer").
     #[error(
         "paid by transaction {signature}, but the server refused it ({status} {kind}): {detail}"
     )]

@@ -159,7 +159,19 @@ impl KeypairClient {
                 .parse()
                 .map_err(|_| PayError::Build("header value".into()))?,
         );
-        let response = self.http.execute(retry).await?;
+        let response = match (self.http.execute(retry).await, &pushed) {
+            (Ok(response), _) => response,
+            // The money moved but the server never answered: the caller needs the signature.
+            (Err(e), Some(signature)) => {
+                return Err(PayError::RefusedAfterPaying {
+                    signature: signature.clone(),
+                    status: 0,
+                    kind: "no-answer".into(),
+                    detail: e.to_string(),
+                })
+            }
+            (Err(e), None) => return Err(e.into()),
+        };
         if !response.status().is_success() {
             let error = refused(response).await;
             // Money already moved in push mode: say so, with the signature to claim it by.
