@@ -32,6 +32,8 @@ pub struct OpenSession {
     pub(super) last_voucher: Option<SignedVoucher>,
     pub(super) fee_payer: Pubkey,
     pub(super) url: String,
+    /// When a request last went through it (opening counts).
+    pub(super) last_used: std::time::Instant,
 }
 
 impl OpenSession {
@@ -205,6 +207,7 @@ impl PayingClient {
                 last_voucher: None,
                 fee_payer,
                 url,
+                last_used: std::time::Instant::now(),
             },
         );
         let receipt = super::choose::receipt_of(&response);
@@ -246,6 +249,7 @@ impl PayingClient {
                 s if s.is_success() => {
                     session.cumulative = next;
                     session.last_voucher = Some(voucher);
+                    session.last_used = std::time::Instant::now();
                     session.url = url.clone();
                     let receipt = super::choose::receipt_of(&response);
                     if let Some(r) = &receipt {
@@ -340,9 +344,37 @@ impl PayingClient {
 
     /// Closes every open session with its last voucher; returns what each close reported.
     pub async fn close_sessions(&self) -> Result<Vec<serde_json::Value>, PayError> {
+        self.close_where(|_| true).await
+    }
+
+    /// Closes the sessions no request has used for `max_idle` or longer, so their unspent
+    /// deposit comes back; a later request to that provider opens a new one. Call it from a
+    /// timer to close sessions an agent has stopped using.
+    pub async fn close_idle_sessions(
+        &self,
+        max_idle: std::time::Duration,
+    ) -> Result<Vec<serde_json::Value>, PayError> {
+        self.close_where(|session| session.last_used.elapsed() >= max_idle)
+            .await
+    }
+
+    /// Closes the chosen sessions one by one. A session whose close fails is kept (and the
+    /// error returned), so the client can try again rather than forget an open deposit.
+    async fn close_where(
+        &self,
+        chosen: impl Fn(&OpenSession) -> bool,
+    ) -> Result<Vec<serde_json::Value>, PayError> {
         let mut sessions = self.sessions.lock().await;
+        let origins: Vec<String> = sessions
+            .iter()
+            .filter(|(_, session)| chosen(session))
+            .map(|(origin, _)| origin.clone())
+            .collect();
         let mut closed = Vec::new();
-        for (_, session) in sessions.drain() {
+        for origin in origins {
+            let Some(session) = sessions.get(&origin) else {
+                continue;
+            };
             let authorization = self.credential(
                 &session.challenge,
                 SessionAction::Close {
@@ -351,10 +383,19 @@ impl PayingClient {
                 },
             )?;
             let request = self.http.get(&session.url).build()?;
+            let channel = session.channel().to_string();
             let response = self.send_with(request, &authorization).await?;
+            if response.status() == StatusCode::GONE {
+                // The provider no longer knows the channel: nothing to close there. The deposit
+                // comes back through `expire_session` once the channel expires.
+                sessions.remove(&origin);
+                closed.push(serde_json::json!({ "channelId": channel, "gone": true }));
+                continue;
+            }
             if !response.status().is_success() {
                 return Err(super::paying::refused(response).await);
             }
+            sessions.remove(&origin);
             closed.push(response.json().await?);
         }
         Ok(closed)

@@ -284,3 +284,41 @@ async fn concurrent_vouchers_on_one_channel_are_serialized() {
     assert_eq!(accepted, ["1000", "1000"], "one payment and one retry");
     assert_eq!(refused, 8);
 }
+
+#[tokio::test]
+async fn idle_sessions_are_closed_and_busy_ones_kept() {
+    let w = world(10 * USDC).await;
+    let agent = client(&w);
+    let url = format!("{}/metered", w.api);
+    agent.get(&url).await.unwrap();
+    agent.get(&url).await.unwrap();
+
+    // Used a moment ago: not idle for an hour, so nothing closes.
+    let none = agent
+        .close_idle_sessions(std::time::Duration::from_secs(3600))
+        .await
+        .unwrap();
+    assert!(none.is_empty(), "{none:?}");
+    assert_eq!(w.paywall_chain.transactions_sent(), 1, "only the open");
+
+    // Idle for at least zero seconds: closed, paying the one metered request.
+    let closed = agent
+        .close_idle_sessions(std::time::Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(closed.len(), 1);
+    assert_eq!(closed[0]["paid"], SESSION_PRICE.to_string());
+    assert_eq!(w.paywall_chain.transactions_sent(), 2, "open + close");
+    assert!(
+        agent.close_sessions().await.unwrap().is_empty(),
+        "nothing left open"
+    );
+
+    // The next request opens a new session.
+    let reopened = agent.get(&url).await.unwrap();
+    assert_eq!(
+        (reopened.response.status().as_u16(), reopened.paid),
+        (200, 0)
+    );
+    assert_eq!(w.paywall_chain.transactions_sent(), 3);
+}
