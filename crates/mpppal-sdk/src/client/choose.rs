@@ -95,41 +95,43 @@ pub fn choose(
     mint: &Pubkey,
     settlement_program: &Pubkey,
 ) -> Result<ChargeOffer, String> {
-    let mut reasons = Vec::new();
-    for challenge in challenges {
-        let (request, charge) = match solana_charge(&challenge) {
-            Ok(found) => found,
-            Err(reason) => {
-                reasons.push(reason);
-                continue;
-            }
-        };
+    first_payable(challenges, |request, charge| {
         if charge.mint.as_ref() != Some(mint) {
-            reasons.push("asks for another currency than the wallet holds".into());
-            continue;
+            return Err("asks for another currency than the wallet holds".into());
         }
-        let pay_by = match (&request.method_details.mpppal_receipt, charge.fee_payer) {
+        match (&request.method_details.mpppal_receipt, charge.fee_payer) {
             (Some(offer), _) if offer.settlement_program == settlement_program.to_string() => {
-                PayBy::Receipt {
+                Ok(PayBy::Receipt {
                     ttl: offer.max_ttl_seconds,
-                }
+                })
             }
             // MPPPal wallets hold no SOL: a transaction needs the server to pay its fees.
-            (_, Some(fee_payer)) => PayBy::SponsoredTransaction { fee_payer },
-            (Some(_), None) => {
-                reasons.push("receipts would settle through an unknown program".into());
-                continue;
+            (_, Some(fee_payer)) => Ok(PayBy::SponsoredTransaction { fee_payer }),
+            (Some(_), None) => Err("receipts would settle through an unknown program".into()),
+            (None, None) => Err("neither receipts nor fee sponsorship offered".into()),
+        }
+    })
+}
+
+/// The first valid `solana` charge that `pay_by` says how to pay; or every reason why none.
+pub(super) fn first_payable(
+    challenges: Vec<PaymentChallenge>,
+    pay_by: impl Fn(&ChargeRequest, &ValidCharge) -> Result<PayBy, String>,
+) -> Result<ChargeOffer, String> {
+    let mut reasons = Vec::new();
+    for challenge in challenges {
+        match solana_charge(&challenge)
+            .and_then(|(request, charge)| pay_by(&request, &charge).map(|how| (charge, how)))
+        {
+            Ok((charge, pay_by)) => {
+                return Ok(ChargeOffer {
+                    challenge,
+                    charge,
+                    pay_by,
+                })
             }
-            (None, None) => {
-                reasons.push("neither receipts nor fee sponsorship offered".into());
-                continue;
-            }
-        };
-        return Ok(ChargeOffer {
-            challenge,
-            charge,
-            pay_by,
-        });
+            Err(reason) => reasons.push(reason),
+        }
     }
     Err(if reasons.is_empty() {
         "the 402 carried no Payment challenge".into()

@@ -16,7 +16,7 @@ use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::sync::Arc;
 
-use super::choose::{challenges_of, max_price, solana_charge, ChargeOffer, PayBy, Vet};
+use super::choose::{challenges_of, first_payable, max_price, ChargeOffer, PayBy, Vet};
 use super::paying::{refused, PaidResponse};
 use super::sign::{latest_blockhash, partially_signed};
 use super::PayError;
@@ -230,32 +230,11 @@ impl KeypairClient {
 /// The first `solana` charge in a token a keypair can pay by transaction: pull where the server
 /// pays fees, push otherwise; or why none.
 fn choose_transfer(challenges: Vec<PaymentChallenge>) -> Result<ChargeOffer, String> {
-    let mut reasons = Vec::new();
-    for challenge in challenges {
-        let charge = match solana_charge(&challenge) {
-            Ok((_, charge)) => charge,
-            Err(reason) => {
-                reasons.push(reason);
-                continue;
-            }
-        };
-        if charge.mint.is_none() {
-            reasons.push("native SOL charges are not supported".into());
-            continue;
+    first_payable(challenges, |_, charge| {
+        match (charge.mint, charge.fee_payer) {
+            (None, _) => Err("native SOL charges are not supported".into()),
+            (Some(_), Some(fee_payer)) => Ok(PayBy::SponsoredTransaction { fee_payer }),
+            (Some(_), None) => Ok(PayBy::Push),
         }
-        let pay_by = match charge.fee_payer {
-            Some(fee_payer) => PayBy::SponsoredTransaction { fee_payer },
-            None => PayBy::Push,
-        };
-        return Ok(ChargeOffer {
-            challenge,
-            charge,
-            pay_by,
-        });
-    }
-    Err(if reasons.is_empty() {
-        "the 402 carried no Payment challenge".into()
-    } else {
-        reasons.join("; ")
     })
 }

@@ -29,7 +29,7 @@ use tower::Service;
 
 use super::gate::{now, rfc3339, Intent, Shared};
 use super::problem::Problem;
-use super::verify::{cosign, explain, fees_only};
+use super::verify::{cosign, fees_only};
 use crate::chain::uses_lookup_tables;
 use solana_message::compiled_instruction::CompiledInstruction;
 
@@ -209,17 +209,7 @@ impl Shared {
                 amount("additionalAmount", &additional_amount)
                     .map_err(|e| Problem::MalformedCredential(e.to_string()))?;
                 let tx = self.decode_and_cosign(&transaction, false)?;
-                let simulated = self
-                    .chain
-                    .simulate(&tx)
-                    .await
-                    .map_err(Problem::VerificationFailed)?;
-                if let Some(error) = simulated.error {
-                    return Err(Problem::VerificationFailed(explain(
-                        &error,
-                        &simulated.logs,
-                    )));
-                }
+                let simulated = self.simulate_ok(&tx).await?;
                 let tops_up_this_channel = simulated.instructions.iter().any(|ix| {
                     ix.program_id == mpppal_solana::SETTLEMENT_PROGRAM_ID
                         && ix.data.starts_with(
@@ -332,17 +322,7 @@ impl Shared {
     ) -> Result<Arc<Mutex<Channel>>, Problem> {
         let tx = self.decode_and_cosign(transaction, true)?;
         let fee_payer = self.config.fee_payer.as_ref().expect("validated").pubkey();
-        let simulated = self
-            .chain
-            .simulate(&tx)
-            .await
-            .map_err(Problem::VerificationFailed)?;
-        if let Some(error) = simulated.error {
-            return Err(Problem::VerificationFailed(explain(
-                &error,
-                &simulated.logs,
-            )));
-        }
+        let simulated = self.simulate_ok(&tx).await?;
         let expected = OpenSummary {
             session: channel_id,
             wallet,

@@ -44,6 +44,23 @@ pub(super) struct Accepted {
 const SKEW: i64 = 60;
 
 impl Shared {
+    /// Simulates `tx`; a transaction the chain would refuse is a verification failure that
+    /// names the chain's reason.
+    pub(super) async fn simulate_ok(
+        &self,
+        tx: &VersionedTransaction,
+    ) -> Result<crate::chain::Execution, Problem> {
+        let simulated = self
+            .chain
+            .simulate(tx)
+            .await
+            .map_err(Problem::VerificationFailed)?;
+        match &simulated.error {
+            Some(error) => Err(Problem::VerificationFailed(explain(error, &simulated.logs))),
+            None => Ok(simulated),
+        }
+    }
+
     /// The challenge a credential echoes, checked: issued here (HMAC), for this realm, method
     /// and intent, unexpired; with the credential's payload.
     pub(super) fn bound_challenge(
@@ -201,17 +218,7 @@ impl Shared {
         }
         let legs = expected_legs(charge).map_err(|e| Problem::VerificationFailed(e.to_string()))?;
         let mint = charge.mint.expect("expected_legs checked the mint");
-        let simulated = self
-            .chain
-            .simulate(&tx)
-            .await
-            .map_err(Problem::VerificationFailed)?;
-        if let Some(error) = simulated.error {
-            return Err(Problem::VerificationFailed(explain(
-                &error,
-                &simulated.logs,
-            )));
-        }
+        let simulated = self.simulate_ok(&tx).await?;
         check_legs(&simulated.instructions, &legs, &mint, self.config.decimals)
             .map_err(|e| Problem::VerificationFailed(e.to_string()))?;
         // Single use: the challenge, and the transaction, each pay for one request.
@@ -346,7 +353,7 @@ pub(super) fn fees_only(_: &CompiledInstruction, _: usize) -> bool {
 }
 
 /// The policy's own words when the chain refused, otherwise the runtime error.
-pub(super) fn explain(error: &str, logs: &[String]) -> String {
+fn explain(error: &str, logs: &[String]) -> String {
     logs.iter()
         .find_map(|l| {
             l.split_once("Program log: payment ")
