@@ -1,5 +1,6 @@
-//! [`PgStore`]: the paywall's [`PaymentStore`] in PostgreSQL, so several replicas of a provider
-//! share one record of used credentials and of receipts accepted but not yet settled.
+//! [`PgStore`]: the paywall's [`PaymentStore`] and [`ChannelStore`] in PostgreSQL, so several
+//! replicas of a provider share one record of used credentials, of receipts accepted but not yet
+//! settled, and of open payment channels.
 //!
 //! Every `reserve` runs in one transaction holding a per-wallet advisory lock: the check against
 //! the wallet's pending total and the insert that raises it cannot interleave with another
@@ -8,6 +9,11 @@
 use anchor_lang::prelude::Pubkey;
 use async_trait::async_trait;
 use mpppal_sdk::paywall::{PaymentStore, ReserveError};
+
+mod channels;
+
+#[doc(no_inline)]
+pub use mpppal_sdk::paywall::ChannelStore;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;
 
@@ -24,6 +30,12 @@ const SCHEMA: &[&str] = &[
         accepted_at TIMESTAMPTZ NOT NULL DEFAULT now()
     )",
     "CREATE INDEX IF NOT EXISTS paywall_pending_wallet ON paywall_pending (wallet)",
+    "CREATE TABLE IF NOT EXISTS paywall_channels (
+        channel TEXT PRIMARY KEY,
+        version BIGINT NOT NULL CHECK (version >= 0),
+        record JSONB NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    )",
 ];
 
 /// Serializes schema creation: concurrent `CREATE TABLE IF NOT EXISTS` can still collide.

@@ -6,17 +6,9 @@ use mpppal_store_pg::PgStore;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::sync::Arc;
+use support::store;
 
-fn database_url() -> String {
-    std::env::var("MPPPAL_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
-
-async fn store() -> PgStore {
-    PgStore::connect(&database_url())
-        .await
-        .expect("PostgreSQL for the tests (README: Requirements)")
-}
+mod support;
 
 /// Ids unique across test runs sharing the database.
 fn unique(prefix: &str) -> String {

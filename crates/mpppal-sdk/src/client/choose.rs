@@ -13,7 +13,7 @@ pub enum PayBy {
     /// A Policy Program transfer whose fees the server pays.
     SponsoredTransaction { fee_payer: Pubkey },
     /// A transaction the payer sends and pays fees for itself; the server gets its signature.
-    /// Only plain keypairs pay this way (MPPPal wallets hold no SOL for fees).
+    /// MPPPal wallets pay this way only with a fee payer (they hold no SOL themselves).
     Push,
 }
 
@@ -89,11 +89,13 @@ pub(super) fn solana_charge(
 }
 
 /// The first challenge this wallet can pay in `mint`, preferring receipts through
-/// `settlement_program` (no transaction, served at once) to sponsored transactions; or why none.
+/// `settlement_program` (no transaction, served at once) to sponsored transactions, and those
+/// to pushing a transaction itself (only `can_push`: it has a key to pay the fee); or why none.
 pub fn choose(
     challenges: Vec<PaymentChallenge>,
     mint: &Pubkey,
     settlement_program: &Pubkey,
+    can_push: bool,
 ) -> Result<ChargeOffer, String> {
     first_payable(challenges, |request, charge| {
         if charge.mint.as_ref() != Some(mint) {
@@ -105,10 +107,14 @@ pub fn choose(
                     ttl: offer.max_ttl_seconds,
                 })
             }
-            // MPPPal wallets hold no SOL: a transaction needs the server to pay its fees.
+            // MPPPal wallets hold no SOL: a transaction needs someone else to pay its fees.
             (_, Some(fee_payer)) => Ok(PayBy::SponsoredTransaction { fee_payer }),
+            (_, None) if can_push => Ok(PayBy::Push),
             (Some(_), None) => Err("receipts would settle through an unknown program".into()),
-            (None, None) => Err("neither receipts nor fee sponsorship offered".into()),
+            (None, None) => Err(
+                "neither receipts nor fee sponsorship offered, and the client has no fee payer"
+                    .into(),
+            ),
         }
     })
 }

@@ -6,6 +6,9 @@
 pub enum PayError {
     #[error("HTTP error: {0}")]
     Http(#[from] reqwest::Error),
+    /// Another layer of a `reqwest-middleware` chain failed the request.
+    #[error("middleware error: {0}")]
+    Middleware(String),
     #[error("the request body cannot be replayed, so the request cannot be retried after paying")]
     NotReplayable,
     #[error("no payable challenge: {0}")]

@@ -17,7 +17,7 @@ use solana_signer::Signer;
 use std::sync::Arc;
 
 use super::choose::{challenges_of, first_payable, max_price, ChargeOffer, PayBy, Vet};
-use super::paying::{refused, PaidResponse};
+use super::paying::PaidResponse;
 use super::sign::{latest_blockhash, partially_signed};
 use super::PayError;
 use crate::chain::RpcChain;
@@ -135,13 +135,7 @@ impl KeypairClient {
                     &[&self.payer],
                     latest_blockhash(&self.chain).await?,
                 );
-                let signature = self
-                    .chain
-                    .rpc
-                    .send_and_confirm_transaction(&tx)
-                    .await
-                    .map_err(|e| PayError::Build(format!("the payment was not confirmed: {e}")))?
-                    .to_string();
+                let signature = super::push::send(&self.chain, &tx).await?;
                 (
                     ChargePayload::Signature {
                         signature: signature.clone(),
@@ -159,39 +153,8 @@ impl KeypairClient {
                 .parse()
                 .map_err(|_| PayError::Build("header value".into()))?,
         );
-        let response = match (self.http.execute(retry).await, &pushed) {
-            (Ok(response), _) => response,
-            // The money moved but the server never answered: the caller needs the signature.
-            (Err(e), Some(signature)) => {
-                return Err(PayError::RefusedAfterPaying {
-                    signature: signature.clone(),
-                    status: 0,
-                    kind: "no-answer".into(),
-                    detail: e.to_string(),
-                })
-            }
-            (Err(e), None) => return Err(e.into()),
-        };
-        if !response.status().is_success() {
-            let error = refused(response).await;
-            // Money already moved in push mode: say so, with the signature to claim it by.
-            return Err(match (pushed, error) {
-                (
-                    Some(signature),
-                    PayError::Refused {
-                        status,
-                        kind,
-                        detail,
-                    },
-                ) => PayError::RefusedAfterPaying {
-                    signature,
-                    status,
-                    kind,
-                    detail,
-                },
-                (_, error) => error,
-            });
-        }
+        let sent = self.http.execute(retry).await.map_err(PayError::from);
+        let response = super::push::answer(sent, pushed.as_deref()).await?;
         let receipt = super::choose::receipt_of(&response);
         Ok(PaidResponse {
             response,

@@ -7,7 +7,10 @@
 //!
 //! It pays with an MPPPal deferred receipt where the paywall offers one, and otherwise with a
 //! Policy Program transfer whose fees the server sponsors (pull mode), which any MPP `solana`
-//! server accepts. Servers that do not sponsor fees cannot be paid from a wallet without SOL.
+//! server accepts. Where the server does neither, a client given a fee payer sends the Policy
+//! Program transfer itself and presents its signature (push mode).
+//!
+//! [`PaymentMiddleware`] puts the same client into a `reqwest-middleware` chain.
 //!
 //! [`KeypairClient`] pays from a plain keypair instead: a direct `transferChecked`, pull where
 //! the server sponsors fees and push otherwise.
@@ -15,7 +18,9 @@
 mod choose;
 mod error;
 mod keypair;
+mod middleware;
 mod paying;
+mod push;
 mod report;
 mod sessions;
 mod sign;
@@ -23,6 +28,7 @@ mod sign;
 pub use choose::{ChargeOffer, PayBy, Vet};
 pub use error::PayError;
 pub use keypair::KeypairClient;
+pub use middleware::{Payment, PaymentMiddleware};
 pub use paying::{AgentWallet, PaidResponse, PayingClient, ACCEPT_PAYMENT};
 pub use report::{MemoryReporter, PaidReceipt, ReceiptReporter};
 pub use sessions::OpenSession;

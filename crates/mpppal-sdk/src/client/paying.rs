@@ -1,11 +1,14 @@
 //! The paying client.
 
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use futures_util::future::BoxFuture;
 use mpppal_protocol::{format_authorization, PaymentCredential, Receipt};
 use mpppal_solana::method::receipt::sign_receipt;
 use mpppal_solana::method::ChargePayload;
 use reqwest::{header, Method, StatusCode};
 use solana_keypair::Keypair;
+use solana_signer::Signer;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -18,6 +21,13 @@ use crate::wallets::WalletSnapshot;
 use mpppal_policy_program::TransferArgs;
 use mpppal_solana::method::legs::expected_legs;
 use mpppal_solana::policy_ix::{self, PaymentAccounts};
+
+/// How a request reaches the server: this client's own `reqwest` client, or the rest of a
+/// `reqwest-middleware` chain.
+pub(super) type Transport<'a> = dyn Fn(reqwest::Request) -> BoxFuture<'a, Result<reqwest::Response, PayError>>
+    + Send
+    + Sync
+    + 'a;
 
 /// The `Accept-Payment` hint: sessions, then charges.
 pub const ACCEPT_PAYMENT: &str = "solana/session, solana/charge;q=0.9";
@@ -49,9 +59,10 @@ pub struct PayingClient {
     /// Longest a receipt this client signs may live.
     receipt_ttl: Duration,
     pub(super) category: Option<String>,
-    /// Open sessions by provider origin.
-    pub(super) sessions:
-        tokio::sync::Mutex<std::collections::HashMap<String, super::sessions::OpenSession>>,
+    /// Pays the fees of transactions this client sends itself (push mode), if set.
+    fee_payer: Option<Arc<Keypair>>,
+    /// Session slots by provider origin.
+    pub(super) sessions: std::sync::Mutex<std::collections::HashMap<String, super::sessions::Slot>>,
 }
 
 impl PayingClient {
@@ -69,6 +80,7 @@ impl PayingClient {
             reporter,
             receipt_ttl: Duration::from_secs(600),
             category: None,
+            fee_payer: None,
             sessions: Default::default(),
         }
     }
@@ -87,6 +99,14 @@ impl PayingClient {
         self.with_vet(super::choose::max_price(max))
     }
 
+    /// A key holding SOL that pays the fees of payments this client sends itself, so the wallet
+    /// can pay servers that take neither receipts nor sponsor fees (push mode). It can be the
+    /// agent key itself, or an operator's sponsor key; it never moves the wallet's tokens.
+    pub fn with_fee_payer(mut self, fee_payer: Arc<Keypair>) -> Self {
+        self.fee_payer = Some(fee_payer);
+        self
+    }
+
     /// The spending category receipts claim (when the wallet's policy lists categories).
     pub fn with_category(mut self, category: impl Into<String>) -> Self {
         self.category = Some(category.into());
@@ -100,8 +120,25 @@ impl PayingClient {
 
     /// Sends `request`; on a 402, pays one of its challenges and sends it again.
     pub async fn execute(&self, request: reqwest::Request) -> Result<PaidResponse, PayError> {
+        self.execute_via(request, &self.direct()).await
+    }
+
+    /// This client's own way to the server.
+    pub(super) fn direct<'a>(
+        &'a self,
+    ) -> impl Fn(reqwest::Request) -> BoxFuture<'a, Result<reqwest::Response, PayError>> + Send + Sync + 'a
+    {
+        move |request| Box::pin(async move { Ok(self.http.execute(request).await?) })
+    }
+
+    /// As [`PayingClient::execute`], sending the request and its paid retries through `via`.
+    pub(super) async fn execute_via(
+        &self,
+        request: reqwest::Request,
+        via: &Transport<'_>,
+    ) -> Result<PaidResponse, PayError> {
         let origin = request.url().origin().ascii_serialization();
-        if let Some(paid) = self.with_session(&origin, &request).await? {
+        if let Some(paid) = self.with_session(&origin, &request, via).await? {
             return Ok(paid);
         }
         let mut request = request;
@@ -112,7 +149,7 @@ impl PayingClient {
             .or_insert(header::HeaderValue::from_static(ACCEPT_PAYMENT));
         let retry = request.try_clone().ok_or(PayError::NotReplayable)?;
         let url = request.url().to_string();
-        let first = self.http.execute(request).await?;
+        let first = via(request).await?;
         if first.status() != StatusCode::PAYMENT_REQUIRED {
             return Ok(PaidResponse {
                 response: first,
@@ -133,10 +170,17 @@ impl PayingClient {
                     .map(|offer| (c.clone(), offer))
             });
         if let Some((challenge, offer)) = session {
-            return self.open_session(origin, challenge, offer, retry).await;
+            return self
+                .open_session(origin, challenge, offer, retry, via)
+                .await;
         }
-        let offer = choose(challenges, &snapshot.wallet.mint, &self.settlement_program)
-            .map_err(PayError::NoPayableChallenge)?;
+        let offer = choose(
+            challenges,
+            &snapshot.wallet.mint,
+            &self.settlement_program,
+            self.fee_payer.is_some(),
+        )
+        .map_err(PayError::NoPayableChallenge)?;
         (self.vet)(&offer).map_err(PayError::Vetoed)?;
 
         // The chain's own rules, before anything is signed.
@@ -149,6 +193,7 @@ impl PayingClient {
             });
         }
 
+        let mut pushed = None;
         let payload = match offer.pay_by {
             PayBy::Receipt { ttl } => {
                 let ttl = self.receipt_ttl.as_secs().min(u64::from(ttl)) as i64;
@@ -165,14 +210,32 @@ impl PayingClient {
                 )
             }
             PayBy::SponsoredTransaction { fee_payer } => {
-                self.sponsored_transaction(&offer, &snapshot, &fee_payer)
-                    .await?
+                let instructions = self.policy_transfers(&offer, &snapshot)?;
+                ChargePayload::Transaction {
+                    transaction: super::sign::partially_signed(
+                        &self.chain,
+                        &instructions,
+                        &fee_payer,
+                        &self.wallet.agent,
+                    )
+                    .await?,
+                }
             }
-            // `choose` never offers it: the wallet holds no SOL to pay a transaction's fee.
             PayBy::Push => {
-                return Err(PayError::NoPayableChallenge(
-                    "an MPPPal wallet cannot pay fees itself".into(),
-                ))
+                // `choose` offers push only to a client with a fee payer.
+                let fee_payer = self.fee_payer.as_ref().ok_or_else(|| {
+                    PayError::NoPayableChallenge("no fee payer for a pushed payment".into())
+                })?;
+                let instructions = self.policy_transfers(&offer, &snapshot)?;
+                let tx = solana_transaction::Transaction::new_signed_with_payer(
+                    &instructions,
+                    Some(&fee_payer.pubkey()),
+                    &[fee_payer.as_ref(), &self.wallet.agent],
+                    super::sign::latest_blockhash(&self.chain).await?,
+                );
+                let signature = super::push::send(&self.chain, &tx).await?;
+                pushed = Some(signature.clone());
+                ChargePayload::Signature { signature }
             }
         };
         let credential = PaymentCredential::new(offer.challenge.to_echo(), payload);
@@ -185,10 +248,7 @@ impl PayingClient {
                 .parse()
                 .map_err(|_| PayError::Build("header value".into()))?,
         );
-        let response = self.http.execute(retry).await?;
-        if !response.status().is_success() {
-            return Err(refused(response).await);
-        }
+        let response = super::push::answer(via(retry).await, pushed.as_deref()).await?;
         let receipt = super::choose::receipt_of(&response);
         if let Some(receipt) = &receipt {
             self.reporter
@@ -210,26 +270,23 @@ impl PayingClient {
 }
 
 impl PayingClient {
-    /// One Policy Program transfer per leg, with consecutive wallet nonces, fees paid by the
-    /// server: signed by the agent only.
-    async fn sponsored_transaction(
+    /// One Policy Program transfer per leg of `offer`, with consecutive wallet nonces.
+    fn policy_transfers(
         &self,
         offer: &ChargeOffer,
         snapshot: &WalletSnapshot,
-        fee_payer: &Pubkey,
-    ) -> Result<ChargePayload, PayError> {
-        let mint = snapshot.wallet.mint;
+    ) -> Result<Vec<Instruction>, PayError> {
         let legs = expected_legs(&offer.charge).map_err(|e| PayError::Build(e.to_string()))?;
-        let instructions: Vec<_> = legs
+        Ok(legs
             .iter()
             .enumerate()
             .map(|(i, leg)| {
                 policy_ix::transfer(
                     &PaymentAccounts {
-                        agent: solana_signer::Signer::pubkey(&self.wallet.agent),
+                        agent: self.wallet.agent.pubkey(),
                         owner_cosigner: None,
                         wallet: self.wallet.wallet,
-                        mint,
+                        mint: snapshot.wallet.mint,
                         destination: leg.destination,
                     },
                     TransferArgs {
@@ -240,15 +297,7 @@ impl PayingClient {
                     },
                 )
             })
-            .collect();
-        let transaction = super::sign::partially_signed(
-            &self.chain,
-            &instructions,
-            fee_payer,
-            &self.wallet.agent,
-        )
-        .await?;
-        Ok(ChargePayload::Transaction { transaction })
+            .collect())
     }
 }
 

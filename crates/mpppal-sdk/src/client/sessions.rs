@@ -1,6 +1,7 @@
 //! Payment sessions from the agent's side: one session per provider, opened on the first
 //! session challenge, reused with cumulative vouchers, topped up within policy, closed on
-//! request, and reopened when the provider says the channel is gone (410).
+//! request, when idle or when the client is dropped, and reopened when the provider says the
+//! channel is gone (410).
 
 use anchor_lang::prelude::Pubkey;
 use mpppal_policy::{evaluate, Payment, Verdict};
@@ -12,14 +13,19 @@ use mpppal_solana::settlement_ix::{self, SessionAccounts};
 use reqwest::{header, StatusCode};
 use solana_signer::Signer;
 use std::str::FromStr;
+use std::sync::Arc;
 
-use super::paying::{unix_now, PaidResponse, PayingClient};
+use super::paying::{unix_now, PaidResponse, PayingClient, Transport};
 use super::report::PaidReceipt;
 use super::PayError;
 use crate::wallets::{WalletReader, WalletSnapshot};
 
 /// Seconds a session stays open before the payer may reclaim its escrow.
 const SESSION_SECONDS: i64 = 3_600;
+
+/// One provider's session: empty until a session is opened, and again after it closes. Its
+/// lock keeps that session's vouchers in order without holding up requests to other providers.
+pub(super) type Slot = Arc<tokio::sync::Mutex<Option<OpenSession>>>;
 
 /// A session this client holds with one provider.
 #[derive(Clone, Debug)]
@@ -120,7 +126,15 @@ impl PayingClient {
         challenge: PaymentChallenge,
         offer: (SessionRequest, u64, Pubkey),
         request: reqwest::Request,
+        via: &Transport<'_>,
     ) -> Result<PaidResponse, PayError> {
+        let slot = self.slot(&origin, true).expect("created on demand");
+        let mut held = slot.lock().await;
+        // Another request to this provider may have opened a session meanwhile: use it rather
+        // than lock up a second deposit.
+        if let Some(paid) = self.pay_in_session(&mut held, &request, via).await? {
+            return Ok(paid);
+        }
         let (terms, price, fee_payer) = offer;
         let snapshot = self
             .chain
@@ -184,7 +198,7 @@ impl PayingClient {
             },
         )?;
         let url = request.url().to_string();
-        let response = self.send_with(request, &authorization).await?;
+        let response = self.send_with(request, &authorization, via).await?;
         // A refused payment opened nothing; any other answer (even a failed handler) means the
         // session exists on chain and must be kept, to be used and closed.
         if matches!(
@@ -196,20 +210,17 @@ impl PayingClient {
         ) {
             return Err(super::paying::refused(response).await);
         }
-        self.sessions.lock().await.insert(
-            origin,
-            OpenSession {
-                challenge,
-                accounts,
-                price,
-                deposit,
-                cumulative: 0,
-                last_voucher: None,
-                fee_payer,
-                url,
-                last_used: std::time::Instant::now(),
-            },
-        );
+        *held = Some(OpenSession {
+            challenge,
+            accounts,
+            price,
+            deposit,
+            cumulative: 0,
+            last_voucher: None,
+            fee_payer,
+            url,
+            last_used: std::time::Instant::now(),
+        });
         let receipt = super::choose::receipt_of(&response);
         Ok(PaidResponse {
             response,
@@ -218,15 +229,40 @@ impl PayingClient {
         })
     }
 
+    /// The session slot of `origin`, created empty if `create`.
+    fn slot(&self, origin: &str, create: bool) -> Option<Slot> {
+        let mut slots = self.sessions.lock().expect("sessions lock");
+        if create {
+            Some(slots.entry(origin.to_string()).or_default().clone())
+        } else {
+            slots.get(origin).cloned()
+        }
+    }
+
     /// Pays `request` with the next voucher of the session held for `origin`, if any. `None`
     /// means there is no usable session (none, or the provider dropped it): pay afresh.
     pub(super) async fn with_session(
         &self,
         origin: &str,
         request: &reqwest::Request,
+        via: &Transport<'_>,
     ) -> Result<Option<PaidResponse>, PayError> {
-        let mut sessions = self.sessions.lock().await;
-        let Some(session) = sessions.get_mut(origin) else {
+        let Some(slot) = self.slot(origin, false) else {
+            return Ok(None);
+        };
+        let mut held = slot.lock().await;
+        self.pay_in_session(&mut held, request, via).await
+    }
+
+    /// Pays `request` with the next voucher of the session in `held`; empties the slot and
+    /// answers `None` when the provider no longer knows the channel.
+    async fn pay_in_session(
+        &self,
+        held: &mut Option<OpenSession>,
+        request: &reqwest::Request,
+        via: &Transport<'_>,
+    ) -> Result<Option<PaidResponse>, PayError> {
+        let Some(session) = held.as_mut() else {
             return Ok(None);
         };
         if session.cumulative + session.price > session.deposit {
@@ -244,7 +280,7 @@ impl PayingClient {
             )?;
             let retry = request.try_clone().ok_or(PayError::NotReplayable)?;
             let url = retry.url().to_string();
-            let response = self.send_with(retry, &authorization).await?;
+            let response = self.send_with(retry, &authorization, via).await?;
             match response.status() {
                 s if s.is_success() => {
                     session.cumulative = next;
@@ -270,7 +306,7 @@ impl PayingClient {
                     }));
                 }
                 StatusCode::GONE => {
-                    sessions.remove(origin);
+                    *held = None;
                     return Ok(None);
                 }
                 StatusCode::PAYMENT_REQUIRED if attempt == 0 => {
@@ -334,7 +370,9 @@ impl PayingClient {
             },
         )?;
         let request = self.http.get(&session.url).build()?;
-        let response = self.send_with(request, &authorization).await?;
+        let response = self
+            .send_with(request, &authorization, &self.direct())
+            .await?;
         if !response.status().is_success() {
             return Err(super::paying::refused(response).await);
         }
@@ -364,47 +402,56 @@ impl PayingClient {
         &self,
         chosen: impl Fn(&OpenSession) -> bool,
     ) -> Result<Vec<serde_json::Value>, PayError> {
-        let mut sessions = self.sessions.lock().await;
-        let origins: Vec<String> = sessions
-            .iter()
-            .filter(|(_, session)| chosen(session))
-            .map(|(origin, _)| origin.clone())
+        let slots: Vec<Slot> = self
+            .sessions
+            .lock()
+            .expect("sessions lock")
+            .values()
+            .cloned()
             .collect();
         let mut closed = Vec::new();
-        for origin in origins {
-            let Some(session) = sessions.get(&origin) else {
+        for slot in slots {
+            let mut held = slot.lock().await;
+            let Some(session) = held.as_ref().filter(|s| chosen(s)) else {
                 continue;
             };
-            let authorization = self.credential(
-                &session.challenge,
-                SessionAction::Close {
-                    channel_id: session.channel().to_string(),
-                    voucher: session.last_voucher.clone(),
-                },
-            )?;
+            let authorization = self.close_credential(session)?;
             let request = self.http.get(&session.url).build()?;
             let channel = session.channel().to_string();
-            let response = self.send_with(request, &authorization).await?;
+            let response = self
+                .send_with(request, &authorization, &self.direct())
+                .await?;
             if response.status() == StatusCode::GONE {
                 // The provider no longer knows the channel: nothing to close there. The deposit
                 // comes back through `expire_session` once the channel expires.
-                sessions.remove(&origin);
+                *held = None;
                 closed.push(serde_json::json!({ "channelId": channel, "gone": true }));
                 continue;
             }
             if !response.status().is_success() {
                 return Err(super::paying::refused(response).await);
             }
-            sessions.remove(&origin);
+            *held = None;
             closed.push(response.json().await?);
         }
         Ok(closed)
+    }
+
+    fn close_credential(&self, session: &OpenSession) -> Result<String, PayError> {
+        self.credential(
+            &session.challenge,
+            SessionAction::Close {
+                channel_id: session.channel().to_string(),
+                voucher: session.last_voucher.clone(),
+            },
+        )
     }
 
     async fn send_with(
         &self,
         mut request: reqwest::Request,
         authorization: &str,
+        via: &Transport<'_>,
     ) -> Result<reqwest::Response, PayError> {
         request.headers_mut().insert(
             header::AUTHORIZATION,
@@ -412,7 +459,7 @@ impl PayingClient {
                 .parse()
                 .map_err(|_| PayError::Build("header value".into()))?,
         );
-        Ok(self.http.execute(request).await?)
+        via(request).await
     }
 }
 
@@ -420,4 +467,50 @@ fn fresh_session_challenge(response: &reqwest::Response) -> Option<PaymentChalle
     super::choose::challenges_of(response)
         .into_iter()
         .find(|c| c.intent.as_str() == "session")
+}
+
+/// Dropping the client closes its sessions, so their unspent deposits come back: the closing
+/// requests are sent from a task on the current Tokio runtime. That is best effort (a runtime
+/// shutting down drops the task); call [`PayingClient::close_sessions`] to know they closed.
+/// Sessions left open return their deposit through `expire_session` once they expire.
+impl Drop for PayingClient {
+    fn drop(&mut self) {
+        let slots = match self.sessions.get_mut() {
+            Ok(slots) => std::mem::take(slots),
+            Err(_) => return,
+        };
+        let closes: Vec<(String, String)> = slots
+            .values()
+            .filter_map(|slot| {
+                let held = slot.try_lock().ok()?;
+                let session = held.as_ref()?;
+                Some((session.url.clone(), self.close_credential(session).ok()?))
+            })
+            .collect();
+        if closes.is_empty() {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            tracing::warn!(
+                sessions = closes.len(),
+                "client dropped outside a Tokio runtime: its sessions stay open until they expire"
+            );
+            return;
+        };
+        let http = self.http.clone();
+        runtime.spawn(async move {
+            for (url, authorization) in closes {
+                let sent = http
+                    .get(&url)
+                    .header(header::AUTHORIZATION, authorization)
+                    .send()
+                    .await;
+                match sent {
+                    Ok(r) if r.status().is_success() || r.status() == StatusCode::GONE => {}
+                    Ok(r) => tracing::warn!(%url, status = %r.status(), "closing a session on drop was refused"),
+                    Err(e) => tracing::warn!(%url, error = %e, "closing a session on drop failed"),
+                }
+            }
+        });
+    }
 }

@@ -14,6 +14,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use tower::{Layer, Service};
 
+use super::channels::{ChannelStore, MemoryChannels};
 use super::problem::Problem;
 use super::store::PaymentStore;
 use super::verify::Paid;
@@ -36,10 +37,22 @@ pub(super) struct Shared {
 impl Paywall {
     /// A paywall reading wallets and sending payments through `chain`, keeping used credentials
     /// and pending receipts in `store`.
+    /// Open payment channels are kept in this process's memory (see [`Paywall::with_stores`]).
     pub fn new(
         config: PaywallConfig,
         chain: Arc<RpcChain>,
         store: Arc<dyn PaymentStore>,
+    ) -> Result<Self, String> {
+        Self::with_stores(config, chain, store, Arc::new(MemoryChannels::default()))
+    }
+
+    /// As [`Paywall::new`], with open payment channels kept in `channels`: a store shared by
+    /// every replica lets any of them serve any session.
+    pub fn with_stores(
+        config: PaywallConfig,
+        chain: Arc<RpcChain>,
+        store: Arc<dyn PaymentStore>,
+        channels: Arc<dyn ChannelStore>,
     ) -> Result<Self, String> {
         config.validate()?;
         Ok(Self {
@@ -47,7 +60,7 @@ impl Paywall {
                 config,
                 chain,
                 store,
-                channels: Default::default(),
+                channels: super::session::Channels::new(channels),
             }),
         })
     }

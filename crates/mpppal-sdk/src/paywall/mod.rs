@@ -12,6 +12,7 @@
 //! transfer leg is checked in simulation and again on the confirmed transaction, inner CPIs
 //! included, so payments from MPPPal wallets (through the Policy Program) count like direct ones.
 
+mod channels;
 mod config;
 mod gate;
 mod problem;
@@ -20,6 +21,7 @@ mod store;
 mod verify;
 
 pub use crate::chain::RpcChain;
+pub use channels::{ChannelRecord, ChannelStore, MemoryChannels, Versioned};
 pub use config::{PaywallConfig, ReceiptTerms, SessionTerms};
 pub use gate::{PaymentLayer, PaymentService, Paywall};
 pub use store::{MemoryStore, PaymentStore, ReserveError};

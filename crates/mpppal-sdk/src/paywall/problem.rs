@@ -26,6 +26,9 @@ pub enum Problem {
     AmountExceedsDeposit(String),
     DeltaTooSmall(String),
     InvalidSignature(String),
+    /// The paywall could not read or record what the payment needs (its store is down, or a
+    /// channel kept changing under it); nothing was accepted.
+    Unavailable(String),
 }
 
 impl Problem {
@@ -115,13 +118,25 @@ impl Problem {
                 "Invalid voucher signature",
                 Some(d),
             ),
+            Self::Unavailable(d) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                // No payment problem type fits; RFC 9457's generic type, titled by the status.
+                "about:blank",
+                "Service Unavailable",
+                Some(d),
+            ),
         }
     }
 
     /// The response, with `challenge` (a `WWW-Authenticate` value) when the client may pay again.
     pub fn response(&self, challenge: Option<&str>) -> Response<Body> {
         let (status, kind, title, detail) = self.parts();
-        let mut body = json!({ "type": format!("{PROBLEM_BASE}{kind}"), "title": title, "status": status.as_u16() });
+        let kind = if kind.contains(':') {
+            kind.to_string()
+        } else {
+            format!("{PROBLEM_BASE}{kind}")
+        };
+        let mut body = json!({ "type": kind, "title": title, "status": status.as_u16() });
         if let Some(detail) = detail {
             body["detail"] = json!(detail);
         }

@@ -1,9 +1,10 @@
 //! Payment sessions on the paywall: open (escrow through the Settlement Program), cumulative
 //! vouchers served off chain, top-up, and close (one transaction paying the last voucher).
 //!
-//! Per channel, requests are serialized by a lock, and a voucher is recorded before the
-//! handler runs; a failed handler puts the previous voucher back, so nobody pays for an error.
-//! The voucher signer is the one the Session account holds on chain, never the payload's.
+//! Per channel, requests are serialized (a lock in this process, compare-and-set in the channel
+//! store across replicas), and a voucher is recorded in the store before the handler runs; a
+//! failed handler puts the previous voucher back, so nobody pays for an error. The voucher
+//! signer is the one the Session account holds on chain, never the payload's.
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{AccountDeserialize, Discriminator};
@@ -14,8 +15,7 @@ use mpppal_settlement_program::{CloseSessionArgs, Session, SessionStatus};
 use mpppal_solana::method::session::{
     amount, inspect_open, OpenSummary, SessionAction, SessionDetails, SessionRequest,
 };
-use mpppal_solana::method::SignedVoucher;
-use mpppal_solana::settlement_ix::{self, SessionAccounts};
+use mpppal_solana::settlement_ix;
 use mpppal_solana::signed::{ed25519_instruction, SignedMessage};
 use serde_json::json;
 use solana_signer::Signer;
@@ -24,36 +24,55 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::str::FromStr;
 use std::sync::Arc;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 use tower::Service;
 
+use super::channels::{ChannelRecord, ChannelStore, Versioned};
 use super::gate::{now, rfc3339, Intent, Shared};
 use super::problem::Problem;
 use super::verify::{cosign, fees_only};
 use crate::chain::uses_lookup_tables;
 use solana_message::compiled_instruction::CompiledInstruction;
 
-/// What the paywall knows of one open channel.
-#[derive(Clone, Debug)]
-pub(super) struct Channel {
-    session: SessionAccounts,
-    signer: Pubkey,
-    deposit: u64,
-    /// Highest voucher accepted for a served request, and the voucher itself.
-    accepted: u64,
-    best: Option<SignedVoucher>,
-    /// Whether `best` has already been resent once. An equal voucher is the agent retrying a
-    /// request whose response it lost, so it is served again, but once: otherwise one paid
-    /// voucher would buy unlimited requests.
-    retried: bool,
-    closed: bool,
+/// How often a request re-reads a channel that another replica changed under it before giving
+/// up with a 503. Conflicts need two replicas writing one channel at once, which a single agent
+/// (whose session requests are sequential) does not cause.
+const MAX_CONFLICTS: usize = 8;
+
+/// The channel store and, per channel, this process's turn: requests on one channel run one at
+/// a time here (handler included), and replicas are kept apart by the store's compare-and-set.
+pub(super) struct Channels {
+    store: Arc<dyn ChannelStore>,
+    turns: std::sync::Mutex<HashMap<Pubkey, Arc<Mutex<()>>>>,
 }
 
-/// Open channels by channel id. In memory: a restart forgets unclosed channels, whose escrow
-/// the payer recovers through `expire_session` (see the issue notes for shared storage).
-#[derive(Default)]
-pub(super) struct Channels {
-    map: Mutex<HashMap<Pubkey, Arc<Mutex<Channel>>>>,
+impl Channels {
+    pub(super) fn new(store: Arc<dyn ChannelStore>) -> Self {
+        Self {
+            store,
+            turns: Default::default(),
+        }
+    }
+
+    /// Waits for this process's turn on a channel known to the store (so unknown ids, which
+    /// anyone can send, never take memory here).
+    async fn turn(&self, channel: &Pubkey) -> OwnedMutexGuard<()> {
+        let turn = self
+            .turns
+            .lock()
+            .expect("channel turns lock")
+            .entry(*channel)
+            .or_default()
+            .clone();
+        turn.lock_owned().await
+    }
+
+    fn forget(&self, channel: &Pubkey) {
+        self.turns
+            .lock()
+            .expect("channel turns lock")
+            .remove(channel);
+    }
 }
 
 impl Shared {
@@ -143,69 +162,77 @@ impl Shared {
                         "the deposit does not cover one request".into(),
                     ));
                 }
-                let channel = self
-                    .open(channel_id, wallet, session_id, deposit, &transaction)
+                self.open(channel_id, wallet, session_id, deposit, &transaction)
                     .await?;
                 let receipt = session_receipt(&channel_id, 0, None);
                 let Ok(response) = inner.call(request).await;
-                drop(channel);
                 Ok(with_receipt(response, &receipt))
             }
             SessionAction::Voucher { voucher, .. } => {
-                let channel = self.channel(&channel_id).await?;
-                let mut state = channel.lock().await;
-                if state.closed {
-                    return Err(Problem::ChannelFinalized);
-                }
-                let verified = voucher
-                    .verify(&state.signer)
-                    .map_err(|e| Problem::InvalidSignature(e.to_string()))?;
-                if verified.channel != channel_id {
-                    return Err(Problem::InvalidSignature(
-                        "the voucher is for another channel".into(),
+                self.current(&channel_id).await?;
+                let _turn = self.channels.turn(&channel_id).await;
+                for _ in 0..MAX_CONFLICTS {
+                    let Versioned {
+                        version,
+                        mut record,
+                    } = self.current(&channel_id).await?;
+                    let verified = voucher
+                        .verify(&record.signer)
+                        .map_err(|e| Problem::InvalidSignature(e.to_string()))?;
+                    if verified.channel != channel_id {
+                        return Err(Problem::InvalidSignature(
+                            "the voucher is for another channel".into(),
+                        ));
+                    }
+                    if verified.expires_at != 0 && verified.expires_at <= now() {
+                        return Err(Problem::PaymentExpired);
+                    }
+                    if verified.cumulative > record.deposit {
+                        return Err(Problem::AmountExceedsDeposit(format!(
+                            "{} authorised, {} deposited",
+                            verified.cumulative, record.deposit
+                        )));
+                    }
+                    let replay = record.best.as_ref() == Some(&voucher) && !record.retried;
+                    let floor = record.accepted.saturating_add(price);
+                    if !replay && verified.cumulative < floor {
+                        return Err(Problem::DeltaTooSmall(format!(
+                            "a request costs {price}; the voucher must authorise at least {floor}"
+                        )));
+                    }
+                    // Recorded before serving; put back if the handler fails.
+                    let previous = record.clone();
+                    record.accepted = verified.cumulative;
+                    record.best = Some(voucher.clone());
+                    record.retried = replay;
+                    if !self.save(&channel_id, version, &record).await? {
+                        continue;
+                    }
+                    let Ok(response) = inner.call(request).await;
+                    if !response.status().is_success() {
+                        if !matches!(
+                            self.save(&channel_id, version + 1, &previous).await,
+                            Ok(true)
+                        ) {
+                            tracing::warn!(channel = %channel_id, "the voucher of a failed request stays accepted: the channel changed meanwhile");
+                        }
+                        return Ok(response);
+                    }
+                    return Ok(with_receipt(
+                        response,
+                        &session_receipt(&channel_id, record.accepted, None),
                     ));
                 }
-                if verified.expires_at != 0 && verified.expires_at <= now() {
-                    return Err(Problem::PaymentExpired);
-                }
-                if verified.cumulative > state.deposit {
-                    return Err(Problem::AmountExceedsDeposit(format!(
-                        "{} authorised, {} deposited",
-                        verified.cumulative, state.deposit
-                    )));
-                }
-                let replay = state.best.as_ref() == Some(&voucher) && !state.retried;
-                if !replay && verified.cumulative < state.accepted.saturating_add(price) {
-                    return Err(Problem::DeltaTooSmall(format!(
-                        "a request costs {price}; the voucher must authorise at least {}",
-                        state.accepted.saturating_add(price)
-                    )));
-                }
-                // Recorded before serving; undone if the handler fails.
-                let previous = (state.accepted, state.best.clone(), state.retried);
-                state.accepted = verified.cumulative;
-                state.best = Some(voucher);
-                state.retried = replay;
-                let Ok(response) = inner.call(request).await;
-                if !response.status().is_success() {
-                    (state.accepted, state.best, state.retried) = previous;
-                    return Ok(response);
-                }
-                Ok(with_receipt(
-                    response,
-                    &session_receipt(&channel_id, state.accepted, None),
-                ))
+                Err(busy())
             }
             SessionAction::TopUp {
                 additional_amount,
                 transaction,
                 ..
             } => {
-                let channel = self.channel(&channel_id).await?;
-                let mut state = channel.lock().await;
-                if state.closed {
-                    return Err(Problem::ChannelFinalized);
-                }
+                self.current(&channel_id).await?;
+                let _turn = self.channels.turn(&channel_id).await;
+                self.current(&channel_id).await?;
                 amount("additionalAmount", &additional_amount)
                     .map_err(|e| Problem::MalformedCredential(e.to_string()))?;
                 let tx = self.decode_and_cosign(&transaction, false)?;
@@ -226,55 +253,129 @@ impl Shared {
                     .send_and_confirm(&tx)
                     .await
                     .map_err(Problem::VerificationFailed)?;
-                state.deposit = self.read_session(&channel_id).await?.deposit;
+                let on_chain = self.read_session(&channel_id).await?.deposit;
+                let record = self
+                    .change(&channel_id, |record| {
+                        record.deposit = record.deposit.max(on_chain);
+                        Ok(())
+                    })
+                    .await?;
                 Ok(json_response(
                     StatusCode::OK,
-                    json!({ "channelId": channel_id.to_string(), "deposit": state.deposit.to_string() }),
-                    &session_receipt(&channel_id, state.accepted, None),
+                    json!({ "channelId": channel_id.to_string(), "deposit": record.deposit.to_string() }),
+                    &session_receipt(&channel_id, record.accepted, None),
                 ))
             }
             SessionAction::Close { voucher, .. } => {
-                let channel = self.channel(&channel_id).await?;
-                let mut state = channel.lock().await;
-                if state.closed {
-                    return Err(Problem::ChannelFinalized);
-                }
-                if let Some(voucher) = voucher {
-                    let verified = voucher
-                        .verify(&state.signer)
-                        .map_err(|e| Problem::InvalidSignature(e.to_string()))?;
-                    if verified.channel == channel_id
-                        && verified.cumulative > state.accepted
-                        && verified.cumulative <= state.deposit
-                    {
-                        state.accepted = verified.cumulative;
-                        state.best = Some(voucher);
+                self.current(&channel_id).await?;
+                let _turn = self.channels.turn(&channel_id).await;
+                // Marked closed before the transaction, so no replica accepts a voucher that
+                // the closing transaction would not pay.
+                let closing = self
+                    .change(&channel_id, |record| {
+                        if record.closed {
+                            return Err(Problem::ChannelFinalized);
+                        }
+                        if let Some(voucher) = &voucher {
+                            let verified = voucher
+                                .verify(&record.signer)
+                                .map_err(|e| Problem::InvalidSignature(e.to_string()))?;
+                            if verified.channel == channel_id
+                                && verified.cumulative > record.accepted
+                                && verified.cumulative <= record.deposit
+                            {
+                                record.accepted = verified.cumulative;
+                                record.best = Some(voucher.clone());
+                            }
+                        }
+                        record.closed = true;
+                        Ok(())
+                    })
+                    .await?;
+                let (signature, refunded) = match self.close(&closing).await {
+                    Ok(closed) => closed,
+                    Err(problem) => {
+                        self.reopen_unless_closed_on_chain(&channel_id).await;
+                        return Err(problem);
                     }
-                }
-                let (signature, refunded) = self.close(&state).await?;
-                state.closed = true;
+                };
+                self.channels.forget(&channel_id);
                 let receipt = session_receipt(
                     &channel_id,
-                    state.accepted,
+                    closing.accepted,
                     Some((signature.clone(), refunded)),
                 );
                 Ok(json_response(
                     StatusCode::OK,
-                    json!({ "channelId": channel_id.to_string(), "paid": state.accepted.to_string(), "refunded": refunded.to_string(), "txHash": signature }),
+                    json!({ "channelId": channel_id.to_string(), "paid": closing.accepted.to_string(), "refunded": refunded.to_string(), "txHash": signature }),
                     &receipt,
                 ))
             }
         }
     }
 
-    async fn channel(&self, id: &Pubkey) -> Result<Arc<Mutex<Channel>>, Problem> {
+    /// The channel's record; 410 if unknown or closed, 503 if the store cannot say.
+    async fn current(&self, channel: &Pubkey) -> Result<Versioned, Problem> {
+        match self.channels.store.load(channel).await {
+            Ok(Some(current)) if current.record.closed => Err(Problem::ChannelFinalized),
+            Ok(Some(current)) => Ok(current),
+            Ok(None) => Err(Problem::ChannelNotFound),
+            Err(e) => Err(store_down(e)),
+        }
+    }
+
+    async fn save(
+        &self,
+        channel: &Pubkey,
+        version: u64,
+        record: &ChannelRecord,
+    ) -> Result<bool, Problem> {
         self.channels
-            .map
-            .lock()
+            .store
+            .update(channel, version, record)
             .await
-            .get(id)
-            .cloned()
-            .ok_or(Problem::ChannelNotFound)
+            .map_err(store_down)
+    }
+
+    /// Applies `edit` to the channel's latest record and saves it, re-reading on conflicts.
+    /// `edit` sees closed channels too, so it decides what a closed channel means.
+    async fn change(
+        &self,
+        channel: &Pubkey,
+        edit: impl Fn(&mut ChannelRecord) -> Result<(), Problem>,
+    ) -> Result<ChannelRecord, Problem> {
+        for _ in 0..MAX_CONFLICTS {
+            let Versioned {
+                version,
+                mut record,
+            } = match self.channels.store.load(channel).await {
+                Ok(Some(current)) => current,
+                Ok(None) => return Err(Problem::ChannelNotFound),
+                Err(e) => return Err(store_down(e)),
+            };
+            edit(&mut record)?;
+            if self.save(channel, version, &record).await? {
+                return Ok(record);
+            }
+        }
+        Err(busy())
+    }
+
+    /// After a failed closing transaction: if the chain still has the channel open, take
+    /// vouchers again; if it is closed or unreadable, stay closed (serving on a channel that
+    /// may be settled would serve for free).
+    async fn reopen_unless_closed_on_chain(&self, channel: &Pubkey) {
+        if self.read_session(channel).await.is_ok() {
+            let reopened = self
+                .change(channel, |record| {
+                    record.closed = false;
+                    Ok(())
+                })
+                .await;
+            if let Err(problem) = reopened {
+                tracing::warn!(channel = %channel, ?problem, "a channel whose close failed could not be reopened");
+            }
+        }
     }
 
     fn decode_and_cosign(
@@ -319,7 +420,7 @@ impl Shared {
         session_id: u64,
         deposit: u64,
         transaction: &str,
-    ) -> Result<Arc<Mutex<Channel>>, Problem> {
+    ) -> Result<(), Problem> {
         let tx = self.decode_and_cosign(transaction, true)?;
         let fee_payer = self.config.fee_payer.as_ref().expect("validated").pubkey();
         let simulated = self.simulate_ok(&tx).await?;
@@ -345,27 +446,32 @@ impl Shared {
             .await
             .map_err(Problem::VerificationFailed)?;
         let session = self.read_session(&channel_id).await?;
-        let channel = Arc::new(Mutex::new(Channel {
-            session: SessionAccounts {
-                wallet,
-                mint: self.config.mint,
-                session_id,
-                payee: self.config.recipient,
-                rent_payer: fee_payer,
-            },
+        let record = ChannelRecord {
+            wallet,
+            mint: self.config.mint,
+            session_id,
+            payee: self.config.recipient,
+            rent_payer: fee_payer,
             signer: session.signer,
             deposit: session.deposit,
             accepted: 0,
             best: None,
             retried: false,
             closed: false,
-        }));
-        self.channels
-            .map
-            .lock()
-            .await
-            .insert(channel_id, channel.clone());
-        Ok(channel)
+        };
+        match self.channels.store.insert(&channel_id, &record).await {
+            Ok(true) => Ok(()),
+            // The open transaction created the account, so the id cannot have been known.
+            Ok(false) => Err(Problem::VerificationFailed(
+                "this channel is already open".into(),
+            )),
+            Err(e) => {
+                // The escrow exists on chain but cannot be used here; its payer recovers it
+                // through `expire_session`.
+                tracing::error!(channel = %channel_id, "an opened channel could not be recorded");
+                Err(store_down(e))
+            }
+        }
     }
 
     async fn read_session(&self, channel_id: &Pubkey) -> Result<Session, Problem> {
@@ -384,7 +490,7 @@ impl Shared {
     }
 
     /// Closes on chain with the best voucher; returns the signature and the refunded amount.
-    async fn close(&self, state: &Channel) -> Result<(String, u64), Problem> {
+    async fn close(&self, state: &ChannelRecord) -> Result<(String, u64), Problem> {
         let terms = self
             .config
             .sessions
@@ -412,7 +518,7 @@ impl Shared {
             None => (0, 0),
         };
         instructions.push(settlement_ix::close_session(
-            &state.session,
+            &state.accounts(),
             CloseSessionArgs {
                 cumulative,
                 voucher_expires_at,
@@ -449,6 +555,15 @@ fn rent_payer_of_open(settlement: Option<usize>) -> impl Fn(&CompiledInstruction
                 .data
                 .starts_with(mpppal_settlement_program::instruction::OpenSession::DISCRIMINATOR)
     }
+}
+
+fn store_down(e: String) -> Problem {
+    tracing::error!(error = %e, "channel store unavailable");
+    Problem::Unavailable(format!("the channel store is unavailable: {e}"))
+}
+
+fn busy() -> Problem {
+    Problem::Unavailable("the channel kept changing while this request was checked; retry".into())
 }
 
 fn session_receipt(channel: &Pubkey, accepted: u64, closed: Option<(String, u64)>) -> Receipt {

@@ -123,6 +123,43 @@ async fn cannot_pay_a_server_that_neither_takes_receipts_nor_sponsors_fees() {
 }
 
 #[tokio::test]
+async fn with_a_fee_payer_it_pushes_a_policy_transfer_and_presents_the_signature() {
+    let w = world(10 * USDC).await;
+    // The agent key pays its own fees here; the tokens still come from the wallet's vault.
+    let agent_sol = w
+        .rpc
+        .request_airdrop(&w.agent.pubkey(), 100_000_000)
+        .await
+        .unwrap();
+    w.rpc.confirm_transaction(&agent_sol).await.unwrap();
+    let reporter = Arc::new(MemoryReporter::default());
+    let before = token_balance(&w, &w.provider).await;
+    let paid = client(&w, reporter.clone())
+        .with_fee_payer(Arc::new(w.agent.insecure_clone()))
+        .get(&format!("{}/push", w.api))
+        .await
+        .unwrap();
+    assert_eq!((paid.response.status().as_u16(), paid.paid), (200, PRICE));
+    assert_eq!(paid.response.text().await.unwrap(), "pushed");
+    assert_eq!(token_balance(&w, &w.provider).await, before + PRICE);
+    let vault: u64 = w
+        .rpc
+        .get_token_account_balance(&mpppal_solana::address::vault(&w.wallet, &w.mint))
+        .await
+        .unwrap()
+        .amount
+        .parse()
+        .unwrap();
+    assert_eq!(vault, 10 * USDC - PRICE);
+    assert!(
+        w.rpc.get_balance(&w.agent.pubkey()).await.unwrap() < 100_000_000,
+        "fee paid"
+    );
+    assert_eq!(reporter.receipts().len(), 1);
+    assert_eq!(w.paywall_chain.transactions_sent(), 0, "the client sent it");
+}
+
+#[tokio::test]
 async fn refuses_when_the_wallet_cannot_afford_it() {
     let w = world(100_000).await;
     let err = client(&w, Arc::new(MemoryReporter::default()))

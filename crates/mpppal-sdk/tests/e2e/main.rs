@@ -5,6 +5,9 @@ mod support;
 
 mod client;
 mod keypair_client;
+mod middleware;
 mod paywall;
+mod replicas;
+mod session_client;
 mod sessions;
 mod transactions;

@@ -12,7 +12,7 @@ use solana_keypair::Keypair;
 use std::str::FromStr;
 use std::sync::Arc;
 
-fn client(w: &World) -> PayingClient {
+pub fn client(w: &World) -> PayingClient {
     PayingClient::new(
         AgentWallet {
             agent: w.agent.insecure_clone(),
@@ -23,7 +23,7 @@ fn client(w: &World) -> PayingClient {
     )
 }
 
-async fn balance(w: &World, account: &Pubkey) -> u64 {
+pub async fn balance(w: &World, account: &Pubkey) -> u64 {
     w.rpc
         .get_token_account_balance(account)
         .await
@@ -69,12 +69,29 @@ async fn a_thousand_paid_requests_settle_in_two_transactions() {
     );
 }
 
+/// A client with a session opened on `base`'s /metered, and the session's channel.
+pub async fn opened_session(w: &World, base: &str) -> (PayingClient, Pubkey) {
+    let agent = client(w);
+    let opened = agent.get(&format!("{base}/metered")).await.unwrap();
+    let channel = Pubkey::from_str(&opened.receipt.unwrap().reference).unwrap();
+    (agent, channel)
+}
+
+/// An Authorization value closing `channel` with the paywall's best voucher.
+pub fn close_credential(challenge: &PaymentChallenge, channel: &Pubkey) -> String {
+    let close = SessionAction::Close {
+        channel_id: channel.to_string(),
+        voucher: None,
+    };
+    format_authorization(&PaymentCredential::new(challenge.to_echo(), close)).unwrap()
+}
+
 /// A fresh session challenge for /metered.
-async fn session_challenge(w: &World) -> PaymentChallenge {
+pub async fn session_challenge(w: &World) -> PaymentChallenge {
     w.challenge("/metered").await
 }
 
-fn voucher_credential(
+pub fn voucher_credential(
     challenge: &PaymentChallenge,
     channel: &Pubkey,
     signer: &Keypair,
@@ -87,7 +104,7 @@ fn voucher_credential(
     format_authorization(&PaymentCredential::new(challenge.to_echo(), action)).unwrap()
 }
 
-async fn problem(response: reqwest::Response) -> (u16, String) {
+pub async fn problem(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
     let body: Value = response.json().await.unwrap();
     (
@@ -105,10 +122,8 @@ async fn problem(response: reqwest::Response) -> (u16, String) {
 #[tokio::test]
 async fn refuses_lowered_forged_oversized_and_unknown_vouchers() {
     let w = world(10 * USDC).await;
-    let agent = client(&w);
+    let (agent, channel) = opened_session(&w, &w.api).await;
     let url = format!("{}/metered", w.api);
-    let opened = agent.get(&url).await.unwrap();
-    let channel = Pubkey::from_str(&opened.receipt.unwrap().reference).unwrap();
     agent.get(&url).await.unwrap();
     agent.get(&url).await.unwrap(); // vouchers up to 2,000 accepted
     let challenge = session_challenge(&w).await;
@@ -260,10 +275,7 @@ async fn a_failed_request_in_a_session_costs_nothing() {
 #[tokio::test]
 async fn concurrent_vouchers_on_one_channel_are_serialized() {
     let w = world(10 * USDC).await;
-    let agent = client(&w);
-    let url = format!("{}/metered", w.api);
-    let opened = agent.get(&url).await.unwrap();
-    let channel = Pubkey::from_str(&opened.receipt.unwrap().reference).unwrap();
+    let (_agent, channel) = opened_session(&w, &w.api).await;
     let challenge = session_challenge(&w).await;
     // Ten copies of one voucher race: one pays for a request, one more is served as the retry
     // of a lost response, and the other eight are refused.

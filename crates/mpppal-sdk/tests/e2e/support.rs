@@ -9,7 +9,10 @@ use mpppal_localnet::LocalChain;
 use mpppal_policy_program::PolicyArgs;
 use mpppal_protocol::{format_authorization, parse_www_authenticate, PaymentCredential};
 use mpppal_sdk::paywall::RpcChain;
-use mpppal_sdk::paywall::{MemoryStore, Paywall, PaywallConfig, ReceiptTerms, SessionTerms};
+use mpppal_sdk::paywall::{
+    ChannelRecord, ChannelStore, MemoryChannels, MemoryStore, Paywall, PaywallConfig, ReceiptTerms,
+    SessionTerms, Versioned,
+};
 use mpppal_solana::method::receipt::sign_receipt;
 use mpppal_solana::method::{ChargePayload, ChargeRequest, Network};
 use mpppal_solana::{address, policy_ix, Pubkey};
@@ -30,6 +33,8 @@ pub const SECRET: &str = "a-test-secret-of-at-least-32-bytes!!";
 
 pub struct World {
     pub api: String,
+    /// Two replicas of a provider's `/metered` route sharing their stores (a [`SlowChannels`]).
+    pub replica_apis: Vec<String>,
     pub http: reqwest::Client,
     pub agent: Keypair,
     pub wallet: Pubkey,
@@ -138,6 +143,19 @@ pub async fn world(funding: u64) -> World {
         Arc::new(MemoryStore::default()),
     )
     .unwrap();
+    // Two more replicas of the provider sharing their stores, as through a shared database.
+    let payments = Arc::new(MemoryStore::default());
+    let channels = Arc::new(SlowChannels::default());
+    let replica = || {
+        Paywall::with_stores(
+            config.clone(),
+            chain.clone(),
+            payments.clone(),
+            channels.clone(),
+        )
+        .unwrap()
+    };
+    let replicas = [replica(), replica()];
     // Standard MPP terms: transactions only, fees sponsored.
     let sponsored = Paywall::new(
         PaywallConfig {
@@ -212,11 +230,15 @@ pub async fn world(funding: u64) -> World {
                     .to_string()
             }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let api = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let api = serve(app).await;
+    let mut replica_apis = Vec::new();
+    for replica in replicas {
+        let metered = get(|| async { "metered" }).route_layer(replica.session(SESSION_PRICE));
+        replica_apis.push(serve(Router::new().route("/metered", metered)).await);
+    }
     World {
         api,
+        replica_apis,
         http: reqwest::Client::new(),
         agent,
         wallet,
@@ -228,6 +250,42 @@ pub async fn world(funding: u64) -> World {
         fee_payer,
         paywall_chain,
     }
+}
+
+/// A channel store that pauses after every read, so that replicas racing on one channel all read
+/// the same version before any of them writes: the compare-and-set must then turn away all but
+/// one, deterministically.
+#[derive(Default)]
+pub struct SlowChannels(MemoryChannels);
+
+#[async_trait::async_trait]
+impl ChannelStore for SlowChannels {
+    async fn insert(&self, channel: &Pubkey, record: &ChannelRecord) -> Result<bool, String> {
+        self.0.insert(channel, record).await
+    }
+
+    async fn load(&self, channel: &Pubkey) -> Result<Option<Versioned>, String> {
+        let read = self.0.load(channel).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        read
+    }
+
+    async fn update(
+        &self,
+        channel: &Pubkey,
+        version: u64,
+        record: &ChannelRecord,
+    ) -> Result<bool, String> {
+        self.0.update(channel, version, record).await
+    }
+}
+
+/// Serves `app` on a loopback port; returns its base URL.
+async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    api
 }
 
 impl World {

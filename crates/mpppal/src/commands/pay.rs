@@ -32,8 +32,12 @@ pub struct Args {
     wallet: Option<String>,
     /// Pay from this plain keypair's own token account instead of an MPPPal wallet (charges
     /// only: no policy, receipts or sessions).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["agent_keypair", "wallet", "category"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["agent_keypair", "wallet", "category", "fee_payer"])]
     keypair: Option<PathBuf>,
+    /// Keypair file holding SOL that pays the fee when the wallet must send a payment itself
+    /// (servers that take neither receipts nor sponsor fees). May be the agent key.
+    #[arg(long, value_name = "FILE", requires = "agent_keypair")]
+    fee_payer: Option<PathBuf>,
     /// Refuse to pay more than this many base units.
     #[arg(long)]
     max_price: Option<u64>,
@@ -98,6 +102,9 @@ fn payer(args: &Args) -> Result<Payer> {
     }
     if let Some(category) = &args.category {
         client = client.with_category(category.clone());
+    }
+    if let Some(path) = &args.fee_payer {
+        client = client.with_fee_payer(Arc::new(keypair(path)?));
     }
     Ok(Payer::Wallet(Box::new(client)))
 }

@@ -4,7 +4,8 @@ use anyhow::{anyhow, bail, Context, Result};
 use axum::routing::get;
 use axum::Router;
 use mpppal_sdk::paywall::{
-    MemoryStore, PaymentStore, Paywall, PaywallConfig, ReceiptTerms, RpcChain, SessionTerms,
+    ChannelStore, MemoryChannels, MemoryStore, PaymentStore, Paywall, PaywallConfig, ReceiptTerms,
+    RpcChain, SessionTerms,
 };
 use mpppal_solana::method::Network;
 use mpppal_solana::Pubkey;
@@ -43,8 +44,8 @@ pub struct Args {
     /// Challenge HMAC secret (at least 32 bytes). Default: random for this run.
     #[arg(long, env = "MPPPAL_PAYWALL_SECRET", hide_env_values = true)]
     secret: Option<String>,
-    /// PostgreSQL URL for used credentials and pending receipts, shared by replicas (which must
-    /// also share --secret). Default: kept in this process's memory.
+    /// PostgreSQL URL for used credentials, pending receipts and open sessions, shared by
+    /// replicas (which must also share --secret). Default: kept in this process's memory.
     #[arg(long, env = "MPPPAL_DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
 }
@@ -118,15 +119,22 @@ async fn serve(args: Args) -> Result<()> {
             suggested_deposit: args.price.saturating_mul(1_000),
         }),
     };
-    let store: Arc<dyn PaymentStore> = match &args.database_url {
-        Some(url) => Arc::new(
-            mpppal_store_pg::PgStore::connect(url)
-                .await
-                .context("cannot open the payment store (--database-url)")?,
+    let (store, channels): (Arc<dyn PaymentStore>, Arc<dyn ChannelStore>) = match &args.database_url
+    {
+        Some(url) => {
+            let pg = Arc::new(
+                mpppal_store_pg::PgStore::connect(url)
+                    .await
+                    .context("cannot open the payment store (--database-url)")?,
+            );
+            (pg.clone(), pg)
+        }
+        None => (
+            Arc::new(MemoryStore::default()),
+            Arc::new(MemoryChannels::default()),
         ),
-        None => Arc::new(MemoryStore::default()),
     };
-    let paywall = Paywall::new(config, chain, store).map_err(|e| anyhow!(e))?;
+    let paywall = Paywall::with_stores(config, chain, store, channels).map_err(|e| anyhow!(e))?;
     let app = Router::new()
         .route(
             "/charge",

@@ -1,0 +1,97 @@
+//! Two replicas of a provider sharing their stores serve one payment session: whichever replica
+//! a request reaches, every voucher is accepted once, and the close pays what was served.
+
+use crate::sessions::{
+    balance, close_credential, opened_session, problem, session_challenge, voucher_credential,
+};
+use crate::support::*;
+use mpppal_protocol::parse_receipt;
+use mpppal_solana::address;
+use serde_json::Value;
+
+async fn get(w: &World, base: &str, authorization: &str) -> reqwest::Response {
+    w.http
+        .get(format!("{base}/metered"))
+        .header("authorization", authorization)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn accepted(response: &reqwest::Response) -> String {
+    let receipt = parse_receipt(response.headers()["payment-receipt"].to_str().unwrap()).unwrap();
+    receipt.extensions["acceptedCumulative"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn replicas_sharing_stores_serve_one_session_and_accept_each_voucher_once() {
+    let w = world(10 * USDC).await;
+    let provider_usdc = address::token_account(&w.provider, &w.mint);
+    let before = balance(&w, &provider_usdc).await;
+    let (a, b) = (w.replica_apis[0].as_str(), w.replica_apis[1].as_str());
+    // Opened through the first replica.
+    let (_agent, channel) = opened_session(&w, a).await;
+    let challenge = session_challenge(&w).await;
+    let voucher = |cumulative| voucher_credential(&challenge, &channel, &w.agent, cumulative);
+
+    // Vouchers alternate between replicas; each sees what the other accepted.
+    let first = get(&w, b, &voucher(SESSION_PRICE)).await;
+    assert_eq!(
+        (first.status().as_u16(), accepted(&first)),
+        (200, "1000".into())
+    );
+    let second = get(&w, a, &voucher(2 * SESSION_PRICE)).await;
+    assert_eq!(accepted(&second), "2000");
+    // The retry of a lost response is served once, on either replica, and not again.
+    let retry = get(&w, b, &voucher(2 * SESSION_PRICE)).await;
+    assert_eq!(
+        (retry.status().as_u16(), accepted(&retry)),
+        (200, "2000".into())
+    );
+    let again = get(&w, a, &voucher(2 * SESSION_PRICE)).await;
+    assert_eq!(
+        problem(again).await,
+        (402, "session/delta-too-small".into())
+    );
+    let lowered = get(&w, b, &voucher(SESSION_PRICE)).await;
+    assert_eq!(
+        problem(lowered).await,
+        (402, "session/delta-too-small".into())
+    );
+
+    // Copies of the next voucher race on both replicas at once: one payment, one retry.
+    let next = voucher(3 * SESSION_PRICE);
+    let racers = (0..10).map(|i| get(&w, if i % 2 == 0 { a } else { b }, &next));
+    let mut served = 0;
+    for response in futures_util::future::join_all(racers).await {
+        if response.status() == 200 {
+            assert_eq!(accepted(&response), "3000");
+            served += 1;
+        } else {
+            assert_eq!(
+                problem(response).await,
+                (402, "session/delta-too-small".into())
+            );
+        }
+    }
+    assert_eq!(served, 2, "one payment and one retry across both replicas");
+
+    // Closed through the second replica; the first then knows the channel is final.
+    let closed = get(&w, b, &close_credential(&challenge, &channel)).await;
+    assert_eq!(closed.status(), 200);
+    let body: Value = closed.json().await.unwrap();
+    assert_eq!(body["paid"], "3000");
+    let late = get(&w, a, &voucher(4 * SESSION_PRICE)).await;
+    assert_eq!(
+        problem(late).await,
+        (410, "session/channel-finalized".into())
+    );
+    assert_eq!(w.paywall_chain.transactions_sent(), 2, "open + close");
+    assert_eq!(
+        balance(&w, &provider_usdc).await,
+        before + 3 * SESSION_PRICE
+    );
+}
