@@ -80,79 +80,75 @@ fn bs58_decode(text: &str) -> [u8; 64] {
     mpppal_solana::method::payload::signature_bytes("signature", text).expect("signature")
 }
 
-async fn session(world: &setup::World) {
-    let requests = 2_000;
-    let plain = reqwest::Client::new();
-    let free = format!("{}/free", world.api);
-    // Warm both paths (connection pool, session open) before timing.
+/// One unpaid request to /free through plain `reqwest`, body read.
+async fn unpaid(plain: &reqwest::Client, free: &str) {
     plain
-        .get(&free)
+        .get(free)
         .send()
         .await
         .expect("free")
         .text()
         .await
         .expect("body");
-    let client = world.client();
-    client
-        .get(&format!("{}/metered", world.api))
-        .await
-        .expect("open");
+}
 
-    let start = Instant::now();
-    for _ in 0..requests {
-        plain
-            .get(&free)
-            .send()
-            .await
-            .expect("free")
-            .text()
-            .await
-            .expect("body");
+/// One paid session request to /metered through the paying client, body read.
+async fn paid(client: &mpppal_sdk::client::PayingClient, metered: &str) {
+    let paid = client.get(metered).await.expect("paid");
+    assert!(paid.paid > 0, "a metered request is paid");
+    paid.response.text().await.expect("body");
+}
+
+/// Rounds of unpaid then paid requests, alternating so that both sides see the same machine
+/// (a loopback benchmark on two shared cores drifts by tens of percent within a minute); the
+/// ratio reported is the median of the rounds' ratios.
+async fn session(world: &setup::World) {
+    const ROUNDS: usize = 7;
+    const PER_ROUND: u32 = 400;
+    let plain = reqwest::Client::new();
+    let free = format!("{}/free", world.api);
+    let metered = format!("{}/metered", world.api);
+    let client = world.client();
+    // Warm both paths (connection pools, session open) before timing.
+    unpaid(&plain, &free).await;
+    client.get(&metered).await.expect("open");
+    let mut rounds = Vec::with_capacity(ROUNDS);
+    for _ in 0..ROUNDS {
+        let start = Instant::now();
+        for _ in 0..PER_ROUND {
+            unpaid(&plain, &free).await;
+        }
+        let unpaid_rate = f64::from(PER_ROUND) / start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        for _ in 0..PER_ROUND {
+            paid(&client, &metered).await;
+        }
+        let paid_rate = f64::from(PER_ROUND) / start.elapsed().as_secs_f64();
+        rounds.push((paid_rate / unpaid_rate, paid_rate, unpaid_rate));
     }
-    let unpaid = requests as f64 / start.elapsed().as_secs_f64();
-    let start = Instant::now();
-    for _ in 0..requests {
-        let paid = client
-            .get(&format!("{}/metered", world.api))
-            .await
-            .expect("paid");
-        paid.response.text().await.expect("body");
-    }
-    let paid = requests as f64 / start.elapsed().as_secs_f64();
     client.close_sessions().await.expect("close");
-    println!("session throughput: paid {paid:.0} req/s, unpaid {unpaid:.0} req/s, ratio {:.2} (goal >= 0.50)", paid / unpaid);
+    rounds.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (ratio, paid_rate, unpaid_rate) = rounds[ROUNDS / 2];
+    let (low, high) = (rounds[0].0, rounds[ROUNDS - 1].0);
+    println!("session throughput (median of {ROUNDS} rounds): paid {paid_rate:.0} req/s, unpaid {unpaid_rate:.0} req/s, ratio {ratio:.2} (rounds {low:.2}..{high:.2}; goal >= 0.50)");
 }
 
 async fn latency(world: &setup::World) {
     let samples = 1_000;
     let plain = reqwest::Client::new();
     let free = format!("{}/free", world.api);
+    let metered = format!("{}/metered", world.api);
     let client = world.client();
-    client
-        .get(&format!("{}/metered", world.api))
-        .await
-        .expect("open");
-    plain.get(&free).send().await.expect("free");
+    client.get(&metered).await.expect("open");
+    unpaid(&plain, &free).await;
     let mut base = Vec::with_capacity(samples);
     let mut ours = Vec::with_capacity(samples);
     for _ in 0..samples {
         let t = Instant::now();
-        plain
-            .get(&free)
-            .send()
-            .await
-            .expect("free")
-            .text()
-            .await
-            .expect("body");
+        unpaid(&plain, &free).await;
         base.push(t.elapsed());
         let t = Instant::now();
-        let paid = client
-            .get(&format!("{}/metered", world.api))
-            .await
-            .expect("paid");
-        paid.response.text().await.expect("body");
+        paid(&client, &metered).await;
         ours.push(t.elapsed());
     }
     client.close_sessions().await.expect("close");

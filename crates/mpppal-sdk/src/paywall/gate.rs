@@ -32,6 +32,8 @@ pub(super) struct Shared {
     pub(super) chain: Arc<RpcChain>,
     pub(super) store: Arc<dyn PaymentStore>,
     pub(super) channels: super::session::Channels,
+    /// Encoded session requests by price (see [`Shared::encoded_request`]).
+    session_requests: std::sync::Mutex<std::collections::HashMap<u64, String>>,
 }
 
 impl Paywall {
@@ -61,6 +63,7 @@ impl Paywall {
                 chain,
                 store,
                 channels: super::session::Channels::new(channels),
+                session_requests: Default::default(),
             }),
         })
     }
@@ -227,13 +230,30 @@ impl Shared {
         }
     }
 
+    /// The `request` parameter of this route's challenges, encoded as they carry it. Session
+    /// encodings are kept (a session route has one fixed price), so a voucher's echoed request
+    /// is checked by comparing strings rather than decoding and rebuilding it every time.
+    pub(super) fn encoded_request(&self, intent: Intent, price: u64) -> Option<Base64UrlJson> {
+        let encode = |value: serde_json::Result<serde_json::Value>| {
+            Base64UrlJson::from_value(&value.ok()?).ok()
+        };
+        match intent {
+            Intent::Charge => encode(serde_json::to_value(self.request(price))),
+            Intent::Session => {
+                let mut known = self.session_requests.lock().expect("request cache lock");
+                if let Some(raw) = known.get(&price) {
+                    return Some(Base64UrlJson::from_raw(raw.as_str()));
+                }
+                let encoded = encode(serde_json::to_value(self.session_request(price)))?;
+                known.insert(price, encoded.raw().to_string());
+                Some(encoded)
+            }
+        }
+    }
+
     /// A fresh challenge for `price`, as a `WWW-Authenticate` value.
     pub(super) fn challenge(&self, intent: Intent, price: u64) -> Option<String> {
-        let request = match intent {
-            Intent::Charge => serde_json::to_value(self.request(price)).ok()?,
-            Intent::Session => serde_json::to_value(self.session_request(price)).ok()?,
-        };
-        let request = Base64UrlJson::from_value(&request).ok()?;
+        let request = self.encoded_request(intent, price)?;
         let expires = rfc3339(now() + self.config.challenge_ttl.as_secs() as i64);
         // A random nonce in the HMAC-bound opaque data makes every challenge unique, so one
         // payment can never be presented as the payment of another request's challenge.
