@@ -23,6 +23,8 @@ enum Command {
     Demo,
     /// Answer one MPP conformance-harness request (JSON on stdin, JSON on stdout).
     ConformanceAdapter,
+    /// Serve the operator API (applies the database schema first).
+    Serve(commands::serve::Args),
     /// Serve a sample paid API behind the MPPPal paywall.
     Provider(commands::provider::Args),
     /// Fetch a URL, paying its 402 from an MPPPal wallet or a plain keypair.
@@ -62,6 +64,7 @@ fn main() {
         Command::Demo => commands::demo::run(),
         Command::ConformanceAdapter => commands::conformance_adapter::run(),
         Command::Localnet(args) => commands::localnet::run(args),
+        Command::Serve(args) => commands::serve::run(args),
         Command::Provider(args) => commands::provider::run(args),
         Command::Pay(args) => commands::pay::run(args),
     };

@@ -10,51 +10,10 @@ use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_rpc_client_api::request::RpcRequest;
 use solana_signer::Signer;
 use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Stdio};
+use support::{free_port, mpppal, start, Running};
 
-/// A child process killed when the test ends, pass or fail. Its output stays open, so the
-/// child never writes into a closed pipe.
-struct Running(
-    Child,
-    #[allow(dead_code)] BufReader<std::process::ChildStdout>,
-);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Starts `mpppal <args>` and waits for its first line of output.
-fn start(args: &[&str]) -> (Running, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mpppal"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary runs");
-    let mut line = String::new();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    stdout.read_line(&mut line).unwrap();
-    (Running(child, stdout), line)
-}
-
-fn mpppal(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mpppal"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+mod support;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_agent_pays_the_sample_provider_from_its_wallet() {

@@ -5,3 +5,4 @@ pub mod demo;
 pub mod localnet;
 pub mod pay;
 pub mod provider;
+pub mod serve;

@@ -1,0 +1,144 @@
+//! `mpppal serve` configuration: an optional TOML file, then the environment (which wins), then
+//! defaults. Every problem is one line naming the setting.
+
+use anchor_lang::prelude::Pubkey;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::str::FromStr;
+
+/// The settings as a file may give them; every field optional, unknown fields refused.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    bind: Option<String>,
+    database_url: Option<String>,
+    redis_url: Option<String>,
+    solana_rpc_url: Option<String>,
+    policy_program_id: Option<String>,
+    settlement_program_id: Option<String>,
+    usdc_mint: Option<String>,
+    master_key: Option<String>,
+}
+
+/// Where the API listens and what it talks to.
+#[derive(Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub database_url: String,
+    pub redis_url: String,
+    pub solana_rpc_url: String,
+    pub policy_program_id: Pubkey,
+    pub settlement_program_id: Pubkey,
+    /// The USDC mint wallets hold; read from the chain's configuration when absent.
+    pub usdc_mint: Option<Pubkey>,
+    /// 32 bytes that encrypt custodial agent keys at rest; required once custodial accounts exist.
+    pub master_key: Option<[u8; 32]>,
+}
+
+// Secrets (database passwords in URLs, the master key) never reach logs through `Debug`.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("solana_rpc_url", &self.solana_rpc_url)
+            .field("policy_program_id", &self.policy_program_id)
+            .field("settlement_program_id", &self.settlement_program_id)
+            .field("usdc_mint", &self.usdc_mint)
+            .field("master_key", &self.master_key.map(|_| "<set>"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why the configuration cannot be used, in one line.
+#[derive(Debug, thiserror::Error)]
+#[error("config: {0}")]
+pub struct ConfigError(String);
+
+impl Config {
+    /// Reads `file` (if any), then the environment through `env` (`std::env::var` in production).
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let from_file = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
+                toml::from_str::<FileConfig>(&text).map_err(|e| {
+                    ConfigError(format!(
+                        "{}: {}",
+                        path.display(),
+                        e.message().replace('\n', " ")
+                    ))
+                })?
+            }
+            None => FileConfig::default(),
+        };
+        let pick = |var: &str, field: Option<String>| env(var).or(field);
+        let bind = pick("MPPPAL_BIND", from_file.bind).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let bind = SocketAddr::from_str(&bind)
+            .map_err(|_| ConfigError(format!("bind address {bind:?} is not host:port")))?;
+        let database_url = pick("DATABASE_URL", from_file.database_url).ok_or_else(|| {
+            ConfigError("DATABASE_URL is not set (or database_url in the config file)".into())
+        })?;
+        let redis_url = pick("REDIS_URL", from_file.redis_url).ok_or_else(|| {
+            ConfigError("REDIS_URL is not set (or redis_url in the config file)".into())
+        })?;
+        let solana_rpc_url = pick("SOLANA_RPC_URL", from_file.solana_rpc_url)
+            .unwrap_or_else(|| "http://127.0.0.1:8899".into());
+        let key = |name: &str, value: Option<String>, default: Option<Pubkey>| match value {
+            Some(text) => Pubkey::from_str(&text)
+                .map(Some)
+                .map_err(|_| ConfigError(format!("{name} {text:?} is not a base58 address"))),
+            None => Ok(default),
+        };
+        let policy_program_id = key(
+            "policy program id",
+            pick("MPPPAL_POLICY_PROGRAM_ID", from_file.policy_program_id),
+            Some(mpppal_solana::POLICY_PROGRAM_ID),
+        )?
+        .expect("defaulted");
+        let settlement_program_id = key(
+            "settlement program id",
+            pick(
+                "MPPPAL_SETTLEMENT_PROGRAM_ID",
+                from_file.settlement_program_id,
+            ),
+            Some(mpppal_solana::SETTLEMENT_PROGRAM_ID),
+        )?
+        .expect("defaulted");
+        let usdc_mint = key(
+            "USDC mint",
+            pick("MPPPAL_USDC_MINT", from_file.usdc_mint),
+            None,
+        )?;
+        let master_key = pick("MPPPAL_MASTER_KEY", from_file.master_key)
+            .map(|hex| parse_key(&hex))
+            .transpose()?;
+        Ok(Self {
+            bind,
+            database_url,
+            redis_url,
+            solana_rpc_url,
+            policy_program_id,
+            settlement_program_id,
+            usdc_mint,
+            master_key,
+        })
+    }
+}
+
+/// 64 hex digits; the message never repeats the value.
+fn parse_key(hex: &str) -> Result<[u8; 32], ConfigError> {
+    let bad = || ConfigError("the master key must be 64 hex digits (32 bytes)".into());
+    let hex = hex.trim();
+    if hex.len() != 64 || !hex.is_ascii() {
+        return Err(bad());
+    }
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
+    }
+    Ok(key)
+}

@@ -1,0 +1,83 @@
+//! The API's routes and their OpenAPI description (served at `/openapi.json`).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use serde_json::json;
+use std::sync::Arc;
+use utoipa::OpenApi;
+
+use crate::problem::Problem;
+use crate::ready::{check, Checks, Dependencies};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "MPPPal operator API",
+        description = "Agent accounts, policies and payments. See docs/api.md."
+    ),
+    paths(health, ready),
+    components(schemas(Health, Ready, Checks))
+)]
+struct ApiDoc;
+
+/// The router over `deps`.
+pub fn router(deps: Arc<Dependencies>) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/ready", get(ready))
+        .route("/openapi.json", get(openapi))
+        .with_state(deps)
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct Health {
+    status: &'static str,
+}
+
+/// Liveness: the process serves HTTP. Checks no dependency.
+#[utoipa::path(get, path = "/health", responses((status = 200, body = Health)))]
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct Ready {
+    status: &'static str,
+    checks: Checks,
+}
+
+/// Readiness: PostgreSQL, Redis and the Solana RPC node all answer. Otherwise 503 problem+json
+/// (`code` "not_ready") naming each failing dependency in `detail` and `checks`.
+#[utoipa::path(get, path = "/ready", responses(
+    (status = 200, body = Ready),
+    (status = 503, description = "a dependency is down", content_type = "application/problem+json")
+))]
+async fn ready(State(deps): State<Arc<Dependencies>>) -> Result<Json<Ready>, Problem> {
+    let checks = check(&deps).await;
+    let failing = checks.failing();
+    if failing.is_empty() {
+        return Ok(Json(Ready {
+            status: "ready",
+            checks,
+        }));
+    }
+    let detail = failing
+        .iter()
+        .map(|(name, why)| format!("{name}: {why}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    tracing::warn!(%detail, "not ready");
+    Err(Problem {
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        code: "not_ready",
+        detail,
+        extra: json!({ "checks": checks }),
+    })
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,30 @@
+//! MPPPal's off-chain source of truth: the PostgreSQL schema and connecting to it.
+//!
+//! The schema lives in `migrations/` and is embedded in the binary; `mpppal serve` applies it at
+//! start. This crate knows no HTTP and no jobs (docs/adr/0009-database-schema.md).
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use std::time::Duration;
+
+/// The schema's migrations, embedded at build time.
+pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+/// A pool on `url`; fails fast when the database cannot be reached.
+pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(url)
+        .await
+}
+
+/// Brings the schema up to date. Concurrent callers are safe: sqlx takes an advisory lock.
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    MIGRATOR.run(pool).await
+}
+
+/// One round trip: whether the database answers.
+pub async fn ping(pool: &PgPool) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
+}

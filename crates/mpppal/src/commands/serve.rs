@@ -1,0 +1,40 @@
+//! `mpppal serve`: the operator API.
+
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Listen address, host:port (overrides MPPPAL_BIND and the config file; default
+    /// 127.0.0.1:8080).
+    #[arg(long)]
+    bind: Option<String>,
+    /// TOML configuration file; environment variables override what it says.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let config = mpppal_api::Config::load(args.config.as_deref(), |key| match (key, &args.bind) {
+        ("MPPPAL_BIND", Some(bind)) => Some(bind.clone()),
+        _ => std::env::var(key).ok(),
+    })?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime
+        .block_on(mpppal_api::serve(
+            &config,
+            |address| {
+                // Whoever started us may stop reading; the API keeps serving regardless.
+                let mut out = std::io::stdout();
+                let _ = writeln!(out, "MPPPal operator API on http://{address}");
+                let _ = out.flush();
+            },
+            async {
+                let _ = tokio::signal::ctrl_c().await;
+            },
+        ))
+        .context("the operator API stopped")
+}

@@ -1,0 +1,124 @@
+//! `mpppal serve` as a separate process: it applies the schema to a fresh database, listens, and
+//! reports itself ready with a real PostgreSQL, Redis and `mpppal localnet`; misconfigured, it
+//! stops with a one-line error.
+
+use support::{free_port, mpppal, start, start_with_env};
+
+mod support;
+
+fn server_url() -> String {
+    std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A database of its own for this test, dropped at the end.
+struct FreshDatabase {
+    admin: sqlx::PgPool,
+    name: String,
+}
+
+impl FreshDatabase {
+    async fn create() -> Self {
+        let admin = sqlx::PgPool::connect(&server_url())
+            .await
+            .expect("PostgreSQL (README)");
+        let name = format!("mpppal_serve_{}", std::process::id());
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&admin)
+            .await
+            .unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .unwrap();
+        Self { admin, name }
+    }
+
+    /// The server URL with this database's name in place of the last path segment.
+    fn url(&self) -> String {
+        let server = server_url();
+        let base = server
+            .rsplit_once('/')
+            .map_or(server.as_str(), |(base, _)| base);
+        format!("{base}/{}", self.name)
+    }
+
+    async fn drop_now(self) {
+        sqlx::query(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ))
+        .execute(&self.admin)
+        .await
+        .unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_migrates_a_fresh_database_and_reports_ready() {
+    let rpc_port = free_port().to_string();
+    let (_chain, line) = start(&["localnet", "--port", &rpc_port]);
+    assert!(line.contains("JSON-RPC on"), "{line}");
+    let db = FreshDatabase::create().await;
+    let redis =
+        std::env::var("MPPPAL_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let (_api, line) = start_with_env(
+        &["serve", "--bind", "127.0.0.1:0"],
+        &[
+            ("DATABASE_URL", &db.url()),
+            ("REDIS_URL", &redis),
+            ("SOLANA_RPC_URL", &format!("http://127.0.0.1:{rpc_port}")),
+        ],
+    );
+    let base = line
+        .trim()
+        .strip_prefix("MPPPal operator API on ")
+        .unwrap_or_else(|| panic!("banner: {line:?}"))
+        .to_string();
+    let ready: serde_json::Value = reqwest::get(format!("{base}/ready"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready["status"], "ready", "{ready}");
+
+    // The schema is in place.
+    let pool = sqlx::PgPool::connect(&db.url()).await.unwrap();
+    let tables: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('accounts', 'transfers', 'mpp_sessions', 'operators')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(tables, 4);
+    pool.close().await;
+    drop(_api);
+    db.drop_now().await;
+}
+
+#[test]
+fn a_missing_setting_or_dead_database_is_a_one_line_error() {
+    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_mpppal"))
+        .args(["serve"])
+        .env_remove("DATABASE_URL")
+        .env("REDIS_URL", "redis://127.0.0.1:6379")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(missing.stderr).unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("DATABASE_URL"), "{err}");
+
+    let dead = std::process::Command::new(env!("CARGO_BIN_EXE_mpppal"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/none")
+        .env("REDIS_URL", "redis://127.0.0.1:6379")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(dead.stderr).unwrap();
+    assert_eq!(dead.status.code(), Some(1));
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("cannot connect to the database"), "{err}");
+    let _ = mpppal; // shared helpers; this file needs only some of them
+}
