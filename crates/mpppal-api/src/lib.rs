@@ -1,13 +1,17 @@
 //! The MPPPal operator API: an axum service on PostgreSQL.
 //!
-//! This first slice serves liveness (`/health`), readiness (`/ready`: PostgreSQL, Redis and the
-//! Solana RPC node) and its OpenAPI description (`/openapi.json`), and applies the database
-//! schema at start. Accounts, policies, payments and auth follow (docs/api.md).
+//! It applies the database schema at start and serves liveness (`/health`), readiness (`/ready`:
+//! PostgreSQL, Redis and the Solana RPC node), its OpenAPI description (`/openapi.json`), and
+//! `/v1` behind HMAC-signed API keys: the caller's identity and its keys. Accounts, policies and
+//! payments follow (docs/api.md).
 
+pub mod auth;
 pub mod config;
+mod json;
 pub mod problem;
 pub mod ready;
 pub mod routes;
+mod v1;
 
 pub use config::{Config, ConfigError};
 pub use ready::Dependencies;
@@ -39,7 +43,8 @@ pub async fn serve(
     let db = mpppal_db::connect(&config.database_url).await?;
     mpppal_db::migrate(&db).await?;
     let deps = Dependencies::new(db, &config.redis_url, &config.solana_rpc_url)
-        .map_err(StartError::Config)?;
+        .map_err(StartError::Config)?
+        .with_master_key(config.master_key);
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|e| StartError::Bind(config.bind, e))?;
@@ -52,4 +57,36 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| StartError::Bind(address, e))
+}
+
+/// A new operator with one API key holding every scope: how the first key comes to exist.
+/// Applies the schema first, like `serve`.
+pub async fn create_operator(
+    config: &Config,
+    name: &str,
+) -> Result<(sqlx::types::Uuid, auth::keys::NewKey), StartError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(StartError::Config(
+            "the operator name must be 1 to 200 characters".into(),
+        ));
+    }
+    let master = config.master_key.ok_or_else(|| {
+        StartError::Config("MPPPAL_MASTER_KEY is needed to create API keys".into())
+    })?;
+    let db = mpppal_db::connect(&config.database_url).await?;
+    mpppal_db::migrate(&db).await?;
+    // Both or neither: an operator without a key could never be used.
+    let mut tx = db.begin().await?;
+    let operator = auth::keys::create_operator(&mut *tx, name).await?;
+    let key = auth::keys::create(
+        &mut *tx,
+        &master,
+        operator,
+        "created with the operator",
+        &[auth::Scope::Read, auth::Scope::Write, auth::Scope::Agent],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((operator, key))
 }

@@ -35,3 +35,24 @@ impl IntoResponse for Problem {
         response
     }
 }
+
+impl Problem {
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            detail: detail.into(),
+            extra: json!({}),
+        }
+    }
+
+    /// 400: the request is well-formed JSON but its values are not acceptable.
+    pub fn invalid(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_request", detail)
+    }
+
+    /// 404: no such thing for this operator (another operator's things do not exist here).
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", detail)
+    }
+}

@@ -10,11 +10,15 @@ use std::time::Duration;
 /// How long one dependency may take to answer before it counts as down.
 const DEADLINE: Duration = Duration::from_secs(2);
 
-/// What the API depends on.
+/// What the API depends on, and the master key that opens API keys.
 pub struct Dependencies {
     pub db: PgPool,
     pub redis: redis::Client,
     pub solana: RpcClient,
+    pub master_key: Option<[u8; 32]>,
+    /// One multiplexed Redis connection for request work, made on first use (and remade by the
+    /// manager after failures), so the API starts even while Redis is down.
+    shared_redis: tokio::sync::OnceCell<redis::aio::ConnectionManager>,
 }
 
 impl Dependencies {
@@ -26,7 +30,41 @@ impl Dependencies {
             db,
             redis,
             solana: RpcClient::new_with_timeout(solana_rpc_url.to_string(), DEADLINE),
+            master_key: None,
+            shared_redis: tokio::sync::OnceCell::new(),
         })
+    }
+
+    pub fn with_master_key(mut self, key: Option<[u8; 32]>) -> Self {
+        self.master_key = key;
+        self
+    }
+
+    /// Records a request signature for `ttl_seconds`; false if it was already recorded.
+    pub async fn remember_signature(
+        &self,
+        key_id: &str,
+        signature: &[u8; 32],
+        ttl_seconds: i64,
+    ) -> Result<bool, redis::RedisError> {
+        let mut redis = tokio::time::timeout(
+            DEADLINE,
+            self.shared_redis
+                .get_or_try_init(|| redis::aio::ConnectionManager::new(self.redis.clone())),
+        )
+        .await
+        .map_err(|_| redis::RedisError::from((redis::ErrorKind::IoError, "no answer from Redis")))??
+        .clone();
+        let key = format!("mpppal:sig:{key_id}:{}", hex::encode(signature));
+        let set: Option<String> = redis::cmd("SET")
+            .arg(&key)
+            .arg(1)
+            .arg("NX")
+            .arg("EX")
+            .arg(ttl_seconds)
+            .query_async(&mut redis)
+            .await?;
+        Ok(set.is_some())
     }
 }
 

@@ -18,7 +18,14 @@ use crate::ready::{check, Checks, Dependencies};
         title = "MPPPal operator API",
         description = "Agent accounts, policies and payments. See docs/api.md."
     ),
-    paths(health, ready),
+    paths(
+        health,
+        ready,
+        crate::v1::operator,
+        crate::v1::list_keys,
+        crate::v1::create_key,
+        crate::v1::revoke_key
+    ),
     components(schemas(Health, Ready, Checks))
 )]
 struct ApiDoc;
@@ -29,6 +36,7 @@ pub fn router(deps: Arc<Dependencies>) -> Router {
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/openapi.json", get(openapi))
+        .merge(crate::v1::router(deps.clone()))
         .with_state(deps)
 }
 

@@ -25,6 +25,8 @@ enum Command {
     ConformanceAdapter,
     /// Serve the operator API (applies the database schema first).
     Serve(commands::serve::Args),
+    /// Manage operators of the API (create one with its first API key).
+    Operator(commands::operator::Args),
     /// Serve a sample paid API behind the MPPPal paywall.
     Provider(commands::provider::Args),
     /// Fetch a URL, paying its 402 from an MPPPal wallet or a plain keypair.
@@ -65,6 +67,7 @@ fn main() {
         Command::ConformanceAdapter => commands::conformance_adapter::run(),
         Command::Localnet(args) => commands::localnet::run(args),
         Command::Serve(args) => commands::serve::run(args),
+        Command::Operator(args) => commands::operator::run(args),
         Command::Provider(args) => commands::provider::run(args),
         Command::Pay(args) => commands::pay::run(args),
     };

@@ -62,14 +62,15 @@ async fn serve_migrates_a_fresh_database_and_reports_ready() {
     let db = FreshDatabase::create().await;
     let redis =
         std::env::var("MPPPAL_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    let (_api, line) = start_with_env(
-        &["serve", "--bind", "127.0.0.1:0"],
-        &[
-            ("DATABASE_URL", &db.url()),
-            ("REDIS_URL", &redis),
-            ("SOLANA_RPC_URL", &format!("http://127.0.0.1:{rpc_port}")),
-        ],
-    );
+    let master = "42".repeat(32);
+    let env = [
+        ("DATABASE_URL", db.url()),
+        ("REDIS_URL", redis),
+        ("SOLANA_RPC_URL", format!("http://127.0.0.1:{rpc_port}")),
+        ("MPPPAL_MASTER_KEY", master),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (_api, line) = start_with_env(&["serve", "--bind", "127.0.0.1:0"], &env);
     let base = line
         .trim()
         .strip_prefix("MPPPal operator API on ")
@@ -93,6 +94,48 @@ async fn serve_migrates_a_fresh_database_and_reports_ready() {
     .unwrap();
     assert_eq!(tables, 4);
     pool.close().await;
+
+    // The first operator and key come from the CLI; the key then signs API requests.
+    let created = std::process::Command::new(env!("CARGO_BIN_EXE_mpppal"))
+        .args(["operator", "create", "--name", "Research Ops"])
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    assert!(created.status.success(), "{created:?}");
+    let printed = String::from_utf8(created.stdout).unwrap();
+    let field = |label: &str| {
+        printed
+            .lines()
+            .find_map(|l| l.strip_prefix(label))
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let (key_id, secret) = (field("key id"), field("secret"));
+    let timestamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let signed = mpppal_api::auth::signing::authorization(
+        &key_id,
+        &secret,
+        "GET",
+        "/v1/operator",
+        "",
+        timestamp,
+        b"",
+    );
+    let me = reqwest::Client::new()
+        .get(format!("{base}/v1/operator"))
+        .header("authorization", signed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    let me: serde_json::Value = me.json().await.unwrap();
+    assert_eq!(me["keyId"], key_id.as_str());
     drop(_api);
     db.drop_now().await;
 }

@@ -3,6 +3,7 @@
 pub mod conformance_adapter;
 pub mod demo;
 pub mod localnet;
+pub mod operator;
 pub mod pay;
 pub mod provider;
 pub mod serve;

@@ -1,0 +1,139 @@
+//! Operators and their API keys in PostgreSQL. Every lookup but `find` (which the signature
+//! check uses before it knows the operator) is scoped to one operator.
+
+use serde::{Deserialize, Serialize};
+use sqlx::types::Uuid;
+use sqlx::PgPool;
+
+use super::{seal, signing};
+
+/// What a key may do: `read` (GET), `write` (changes), `agent` (what agents call: receipts,
+/// custodial signing).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    sqlx::Type,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[sqlx(type_name = "api_key_scope", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Read,
+    Write,
+    Agent,
+}
+
+/// A key as created: the secret exists only in this value.
+#[derive(Debug)]
+pub struct NewKey {
+    pub key_id: String,
+    pub secret: String,
+}
+
+/// A key as stored.
+#[derive(Debug, sqlx::FromRow)]
+pub struct StoredKey {
+    pub key_id: String,
+    pub operator_id: Uuid,
+    pub name: String,
+    pub scopes: Vec<Scope>,
+    pub sealed_key: Vec<u8>,
+    pub created_at: sqlx::types::time::OffsetDateTime,
+    pub revoked_at: Option<sqlx::types::time::OffsetDateTime>,
+}
+
+fn random_base62(n: usize) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut out = String::with_capacity(n);
+    while out.len() < n {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).expect("the OS random source");
+        // Rejection sampling keeps every character equally likely.
+        for b in bytes {
+            if b < 248 && out.len() < n {
+                out.push(ALPHABET[usize::from(b % 62)] as char);
+            }
+        }
+    }
+    out
+}
+
+pub async fn create_operator(
+    db: impl sqlx::PgExecutor<'_>,
+    name: &str,
+) -> Result<Uuid, sqlx::Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the OS random source");
+    let id = Uuid::from_bytes(bytes);
+    sqlx::query("INSERT INTO operators (operator_id, name) VALUES ($1, $2)")
+        .bind(id)
+        .bind(name)
+        .execute(db)
+        .await?;
+    Ok(id)
+}
+
+/// Creates a key for `operator`; its secret is in the result and nowhere else.
+pub async fn create(
+    db: impl sqlx::PgExecutor<'_>,
+    master: &[u8; 32],
+    operator: Uuid,
+    name: &str,
+    scopes: &[Scope],
+) -> Result<NewKey, sqlx::Error> {
+    let key_id = format!("mpk_{}", random_base62(20));
+    let secret = format!("mps_{}", random_base62(43));
+    let sealed = seal::seal(master, &key_id, &signing::verification_key(&secret));
+    let mut scopes = scopes.to_vec();
+    scopes.sort();
+    scopes.dedup();
+    sqlx::query(
+        "INSERT INTO api_keys (key_id, operator_id, name, scopes, sealed_key) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&key_id)
+    .bind(operator)
+    .bind(name)
+    .bind(&scopes)
+    .bind(sealed)
+    .execute(db)
+    .await?;
+    Ok(NewKey { key_id, secret })
+}
+
+const COLUMNS: &str = "key_id, operator_id, name, scopes, sealed_key, created_at, revoked_at";
+
+/// The key with this id, whoever owns it (the signature check decides what it may do).
+pub async fn find(pool: &PgPool, key_id: &str) -> Result<Option<StoredKey>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM api_keys WHERE key_id = $1"))
+        .bind(key_id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn list(pool: &PgPool, operator: Uuid) -> Result<Vec<StoredKey>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM api_keys WHERE operator_id = $1 ORDER BY created_at, key_id"
+    ))
+    .bind(operator)
+    .fetch_all(pool)
+    .await
+}
+
+/// Revokes `operator`'s key; false if the operator has no such key. Revoking twice is a no-op.
+pub async fn revoke(pool: &PgPool, operator: Uuid, key_id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE key_id = $1 AND operator_id = $2",
+    )
+    .bind(key_id)
+    .bind(operator)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,157 @@
+//! `/v1`: the operator's own identity and API keys, behind the signature check.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{delete, get};
+use axum::{Extension, Json, Router};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+use crate::auth::keys::{self, Scope};
+use crate::auth::{verify, Caller};
+use crate::json::ApiJson;
+use crate::problem::Problem;
+use crate::ready::Dependencies;
+
+pub fn router(deps: Arc<Dependencies>) -> Router<Arc<Dependencies>> {
+    Router::new()
+        .route("/v1/operator", get(operator))
+        .route("/v1/api-keys", get(list_keys).post(create_key))
+        .route("/v1/api-keys/{key_id}", delete(revoke_key))
+        .layer(axum::middleware::from_fn_with_state(
+            deps,
+            verify::authenticate,
+        ))
+}
+
+fn database(e: sqlx::Error) -> Problem {
+    tracing::error!(error = %e, "database error");
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "not_ready",
+        "database: the request could not be completed",
+    )
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Operator {
+    operator_id: String,
+    key_id: String,
+    scopes: Vec<Scope>,
+}
+
+/// Who is calling: the operator and key behind this request's signature.
+#[utoipa::path(get, path = "/v1/operator", responses((status = 200, body = Operator)))]
+pub(crate) async fn operator(
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Operator>, Problem> {
+    caller.require(Scope::Read)?;
+    Ok(Json(Operator {
+        operator_id: caller.operator_id.to_string(),
+        key_id: caller.key_id,
+        scopes: caller.scopes,
+    }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKey {
+    key_id: String,
+    name: String,
+    scopes: Vec<Scope>,
+    revoked: bool,
+}
+
+/// The operator's API keys (never their secrets).
+#[utoipa::path(get, path = "/v1/api-keys", responses((status = 200, body = [ApiKey])))]
+pub(crate) async fn list_keys(
+    State(deps): State<Arc<Dependencies>>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Vec<ApiKey>>, Problem> {
+    caller.require(Scope::Read)?;
+    let stored = keys::list(&deps.db, caller.operator_id)
+        .await
+        .map_err(database)?;
+    Ok(Json(
+        stored
+            .into_iter()
+            .map(|k| ApiKey {
+                key_id: k.key_id,
+                name: k.name,
+                scopes: k.scopes,
+                revoked: k.revoked_at.is_some(),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewApiKey {
+    name: String,
+    scopes: Vec<Scope>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedApiKey {
+    key_id: String,
+    /// Shown once; the server keeps only a sealed key derived from it.
+    secret: String,
+    scopes: Vec<Scope>,
+}
+
+/// A new key for the caller's operator, with at most the caller's own scopes.
+#[utoipa::path(post, path = "/v1/api-keys", request_body = NewApiKey, responses((status = 201, body = CreatedApiKey)))]
+pub(crate) async fn create_key(
+    State(deps): State<Arc<Dependencies>>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(new): ApiJson<NewApiKey>,
+) -> Result<(StatusCode, Json<CreatedApiKey>), Problem> {
+    caller.require(Scope::Write)?;
+    let name = new.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(Problem::invalid("name must be 1 to 200 characters"));
+    }
+    if new.scopes.is_empty() {
+        return Err(Problem::invalid("scopes must name at least one scope"));
+    }
+    for scope in &new.scopes {
+        // A key cannot mint a key stronger than itself.
+        caller.require(*scope)?;
+    }
+    let master = deps.master_key.as_ref().expect("checked by authenticate");
+    let created = keys::create(&deps.db, master, caller.operator_id, name, &new.scopes)
+        .await
+        .map_err(database)?;
+    let mut scopes = new.scopes;
+    scopes.sort();
+    scopes.dedup();
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedApiKey {
+            key_id: created.key_id,
+            secret: created.secret,
+            scopes,
+        }),
+    ))
+}
+
+/// Revokes one of the operator's keys; requests signed with it are refused from now on.
+#[utoipa::path(delete, path = "/v1/api-keys/{key_id}", responses((status = 204), (status = 404)))]
+pub(crate) async fn revoke_key(
+    State(deps): State<Arc<Dependencies>>,
+    Extension(caller): Extension<Caller>,
+    Path(key_id): Path<String>,
+) -> Result<StatusCode, Problem> {
+    caller.require(Scope::Write)?;
+    if keys::revoke(&deps.db, caller.operator_id, &key_id)
+        .await
+        .map_err(database)?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(Problem::not_found("no such API key"))
+    }
+}

@@ -1,0 +1,263 @@
+//! HMAC-signed API keys over real HTTP, with a fresh PostgreSQL database per test and a real
+//! Redis for replay protection: what passes, and every refusal the API must make.
+
+use mpppal_api::auth::keys::{self, Scope};
+use mpppal_api::auth::signing::authorization;
+use mpppal_api::{router, Dependencies};
+use serde_json::Value;
+use sqlx::PgPool;
+use std::sync::Arc;
+
+const MASTER: [u8; 32] = [7; 32];
+
+struct Api {
+    base: String,
+    http: reqwest::Client,
+}
+
+struct Key {
+    id: String,
+    secret: String,
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+async fn api(pool: PgPool) -> Api {
+    let redis =
+        std::env::var("MPPPAL_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let deps = Dependencies::new(pool, &redis, "http://127.0.0.1:1")
+        .unwrap()
+        .with_master_key(Some(MASTER));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router(Arc::new(deps))).await });
+    Api {
+        base,
+        http: reqwest::Client::new(),
+    }
+}
+
+async fn operator_with_key(pool: &PgPool, scopes: &[Scope]) -> Key {
+    let operator = keys::create_operator(pool, "ops").await.unwrap();
+    let created = keys::create(pool, &MASTER, operator, "first", scopes)
+        .await
+        .unwrap();
+    Key {
+        id: created.key_id,
+        secret: created.secret,
+    }
+}
+
+impl Api {
+    /// Sends `method path` with `body`, signed by `key` at `timestamp` over `signed_body`.
+    async fn send_signed(
+        &self,
+        key: &Key,
+        method: &str,
+        path: &str,
+        body: &str,
+        signed_body: &str,
+        timestamp: i64,
+    ) -> (u16, Value) {
+        let auth = authorization(
+            &key.id,
+            &key.secret,
+            method,
+            path,
+            "",
+            timestamp,
+            signed_body.as_bytes(),
+        );
+        let response = self
+            .http
+            .request(method.parse().unwrap(), format!("{}{path}", self.base))
+            .header("authorization", auth)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    async fn call(&self, key: &Key, method: &str, path: &str, body: &str) -> (u16, Value) {
+        self.send_signed(key, method, path, body, body, now()).await
+    }
+}
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn a_signed_request_is_served_and_keys_can_be_made_and_revoked(pool: PgPool) {
+    let key = operator_with_key(&pool, &[Scope::Read, Scope::Write]).await;
+    let api = api(pool).await;
+    let (status, me) = api.call(&key, "GET", "/v1/operator", "").await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["keyId"], key.id.as_str());
+
+    let (status, created) = api
+        .call(
+            &key,
+            "POST",
+            "/v1/api-keys",
+            r#"{"name":"reader","scopes":["read"]}"#,
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let reader = Key {
+        id: created["keyId"].as_str().unwrap().into(),
+        secret: created["secret"].as_str().unwrap().into(),
+    };
+    assert_eq!(api.call(&reader, "GET", "/v1/operator", "").await.0, 200);
+    let (_, listed) = api.call(&key, "GET", "/v1/api-keys", "").await;
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    assert!(
+        listed.to_string().find("mps_").is_none(),
+        "no secret is ever listed"
+    );
+
+    let path = format!("/v1/api-keys/{}", reader.id);
+    assert_eq!(api.call(&key, "DELETE", &path, "").await.0, 204);
+    let (status, refused) = api.call(&reader, "GET", "/v1/operator", "").await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (401, Some("revoked_key"))
+    );
+}
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn refusals_tampered_stale_replayed_unknown_and_unsigned(pool: PgPool) {
+    let key = operator_with_key(&pool, &[Scope::Read, Scope::Write]).await;
+    let api = api(pool).await;
+    let body = r#"{"name":"k","scopes":["read"]}"#;
+    let code = |answer: (u16, Value)| {
+        (
+            answer.0,
+            answer.1["code"].as_str().unwrap_or("").to_string(),
+        )
+    };
+
+    // The body was changed after signing.
+    let tampered = api
+        .send_signed(
+            &key,
+            "POST",
+            "/v1/api-keys",
+            r#"{"name":"k","scopes":["write"]}"#,
+            body,
+            now(),
+        )
+        .await;
+    assert_eq!(code(tampered), (401, "bad_signature".into()));
+    // Signed six minutes ago, or six minutes ahead.
+    for skew in [-360, 360] {
+        let stale = api
+            .send_signed(&key, "GET", "/v1/operator", "", "", now() + skew)
+            .await;
+        assert_eq!(code(stale), (401, "stale_timestamp".into()));
+    }
+    // The same signed request twice: the second is a replay.
+    let at = now();
+    assert_eq!(
+        api.send_signed(&key, "GET", "/v1/operator", "", "", at)
+            .await
+            .0,
+        200
+    );
+    let replay = api
+        .send_signed(&key, "GET", "/v1/operator", "", "", at)
+        .await;
+    assert_eq!(code(replay), (401, "replayed".into()));
+    // A key nobody issued, a wrong secret, and no signature at all.
+    let stranger = Key {
+        id: "mpk_AAAAAAAAAAAAAAAAAAAA".into(),
+        secret: key.secret.clone(),
+    };
+    assert_eq!(
+        code(api.call(&stranger, "GET", "/v1/operator", "").await),
+        (401, "unknown_key".into())
+    );
+    let wrong = Key {
+        id: key.id.clone(),
+        secret: "mps_guess".into(),
+    };
+    assert_eq!(
+        code(api.call(&wrong, "GET", "/v1/operator", "").await),
+        (401, "bad_signature".into())
+    );
+    let unsigned = reqwest::get(format!("{}/v1/operator", api.base))
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), 401);
+    assert_eq!(
+        unsigned.headers()["content-type"],
+        "application/problem+json"
+    );
+}
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn scopes_limit_what_a_key_does_and_what_it_can_grant(pool: PgPool) {
+    let reader = operator_with_key(&pool, &[Scope::Read]).await;
+    let writer = operator_with_key(&pool, &[Scope::Read, Scope::Write]).await;
+    let api = api(pool).await;
+    let (status, refused) = api
+        .call(
+            &reader,
+            "POST",
+            "/v1/api-keys",
+            r#"{"name":"x","scopes":["read"]}"#,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (403, Some("insufficient_scope"))
+    );
+    let (status, refused) = api
+        .call(
+            &writer,
+            "POST",
+            "/v1/api-keys",
+            r#"{"name":"x","scopes":["agent"]}"#,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (403, Some("insufficient_scope")),
+        "cannot grant more than it has"
+    );
+}
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn another_operators_key_is_not_found_and_bad_bodies_change_nothing(pool: PgPool) {
+    let mine = operator_with_key(&pool, &[Scope::Read, Scope::Write]).await;
+    let theirs = operator_with_key(&pool, &[Scope::Read, Scope::Write]).await;
+    let api = api(pool).await;
+    let (status, body) = api
+        .call(&mine, "DELETE", &format!("/v1/api-keys/{}", theirs.id), "")
+        .await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
+    assert_eq!(
+        api.call(&theirs, "GET", "/v1/operator", "").await.0,
+        200,
+        "still valid"
+    );
+
+    for bad in [
+        "{not json",
+        r#"{"name":"x","scopes":["read"],"admin":true}"#,
+        r#"{"name":"x","scopes":["root"]}"#,
+        r#"{"name":"","scopes":["read"]}"#,
+        r#"{"name":"x","scopes":[]}"#,
+    ] {
+        let (status, problem) = api.call(&mine, "POST", "/v1/api-keys", bad).await;
+        assert_eq!(status, 400, "{bad}: {problem}");
+        assert!(problem["code"].is_string(), "{problem}");
+    }
+    let (_, listed) = api.call(&mine, "GET", "/v1/api-keys", "").await;
+    assert_eq!(listed.as_array().unwrap().len(), 1, "nothing was created");
+}
