@@ -26,7 +26,8 @@ struct FileConfig {
 pub struct Config {
     pub bind: SocketAddr,
     pub database_url: String,
-    pub redis_url: String,
+    /// Required by `serve`; commands that only touch the database do without.
+    pub redis_url: Option<String>,
     pub solana_rpc_url: String,
     pub policy_program_id: Pubkey,
     pub settlement_program_id: Pubkey,
@@ -82,9 +83,7 @@ impl Config {
         let database_url = pick("DATABASE_URL", from_file.database_url).ok_or_else(|| {
             ConfigError("DATABASE_URL is not set (or database_url in the config file)".into())
         })?;
-        let redis_url = pick("REDIS_URL", from_file.redis_url).ok_or_else(|| {
-            ConfigError("REDIS_URL is not set (or redis_url in the config file)".into())
-        })?;
+        let redis_url = pick("REDIS_URL", from_file.redis_url);
         let solana_rpc_url = pick("SOLANA_RPC_URL", from_file.solana_rpc_url)
             .unwrap_or_else(|| "http://127.0.0.1:8899".into());
         let key = |name: &str, value: Option<String>, default: Option<Pubkey>| match value {
@@ -129,8 +128,8 @@ impl Config {
     }
 }
 
-/// 64 hex digits; the message never repeats the value.
-fn parse_key(hex: &str) -> Result<[u8; 32], ConfigError> {
+/// A master key: 64 hex digits; the message never repeats the value.
+pub fn parse_key(hex: &str) -> Result<[u8; 32], ConfigError> {
     let bad = || ConfigError("the master key must be 64 hex digits (32 bytes)".into());
     let hex = hex.trim();
     if hex.len() != 64 || !hex.is_ascii() {

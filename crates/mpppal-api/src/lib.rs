@@ -40,9 +40,12 @@ pub async fn serve(
     on_listening: impl FnOnce(std::net::SocketAddr),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
+    let redis_url = config.redis_url.as_deref().ok_or_else(|| {
+        StartError::Config("config: REDIS_URL is not set (or redis_url in the config file)".into())
+    })?;
     let db = mpppal_db::connect(&config.database_url).await?;
     mpppal_db::migrate(&db).await?;
-    let deps = Dependencies::new(db, &config.redis_url, &config.solana_rpc_url)
+    let deps = Dependencies::new(db, redis_url, &config.solana_rpc_url)
         .map_err(StartError::Config)?
         .with_master_key(config.master_key);
     let listener = tokio::net::TcpListener::bind(config.bind)
@@ -89,4 +92,24 @@ pub async fn create_operator(
     .await?;
     tx.commit().await?;
     Ok((operator, key))
+}
+
+/// Moves every API key from the master key `old` to the configured one (`MPPPAL_MASTER_KEY`).
+pub async fn rotate_master_key(
+    config: &Config,
+    old: &[u8; 32],
+) -> Result<auth::keys::Resealed, StartError> {
+    let new = config.master_key.ok_or_else(|| {
+        StartError::Config("MPPPAL_MASTER_KEY (the new master key) is not set".into())
+    })?;
+    if &new == old {
+        return Err(StartError::Config(
+            "the old and new master keys are the same".into(),
+        ));
+    }
+    let db = mpppal_db::connect(&config.database_url).await?;
+    mpppal_db::migrate(&db).await?;
+    auth::keys::reseal_all(&db, old, &new)
+        .await?
+        .map_err(StartError::Config)
 }

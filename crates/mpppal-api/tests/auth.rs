@@ -28,11 +28,15 @@ fn now() -> i64 {
 }
 
 async fn api(pool: PgPool) -> Api {
+    api_with(pool, MASTER).await
+}
+
+async fn api_with(pool: PgPool, master: [u8; 32]) -> Api {
     let redis =
         std::env::var("MPPPAL_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
     let deps = Dependencies::new(pool, &redis, "http://127.0.0.1:1")
         .unwrap()
-        .with_master_key(Some(MASTER));
+        .with_master_key(Some(master));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router(Arc::new(deps))).await });
@@ -260,4 +264,49 @@ async fn another_operators_key_is_not_found_and_bad_bodies_change_nothing(pool: 
     }
     let (_, listed) = api.call(&mine, "GET", "/v1/api-keys", "").await;
     assert_eq!(listed.as_array().unwrap().len(), 1, "nothing was created");
+}
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn rotating_the_master_key_keeps_every_key_working(pool: PgPool) {
+    let key = operator_with_key(&pool, &[Scope::Read]).await;
+    let new_master = [9u8; 32];
+    let done = keys::reseal_all(&pool, &MASTER, &new_master)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((done.resealed, done.already), (1, 0));
+    let again = keys::reseal_all(&pool, &MASTER, &new_master)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (again.resealed, again.already),
+        (0, 1),
+        "a repeated run changes nothing"
+    );
+
+    // The same secret signs; the server now needs the new master key to check it.
+    let (status, body) = api_with(pool.clone(), new_master)
+        .await
+        .call(&key, "GET", "/v1/operator", "")
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = api_with(pool.clone(), MASTER)
+        .await
+        .call(&key, "GET", "/v1/operator", "")
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (500, Some("key_unreadable"))
+    );
+
+    // Under a master key that opens nothing, rotation refuses and changes nothing.
+    let refused = keys::reseal_all(&pool, &[1; 32], &[2; 32]).await.unwrap();
+    assert!(refused.unwrap_err().contains("nothing was changed"));
+    // (Signed a second earlier than the first request, so it is not a replay of it.)
+    let later = api_with(pool, new_master)
+        .await
+        .send_signed(&key, "GET", "/v1/operator", "", "", now() - 1)
+        .await;
+    assert_eq!(later.0, 200, "{}", later.1);
 }

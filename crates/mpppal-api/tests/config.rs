@@ -41,7 +41,7 @@ fn the_environment_wins_over_the_file() {
     )
     .unwrap();
     assert_eq!(config.database_url, "postgres://db/from-env");
-    assert_eq!(config.redis_url, "redis://file");
+    assert_eq!(config.redis_url.as_deref(), Some("redis://file"));
     assert_eq!(config.bind.to_string(), "0.0.0.0:9000");
 }
 

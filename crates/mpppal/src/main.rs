@@ -27,6 +27,8 @@ enum Command {
     Serve(commands::serve::Args),
     /// Manage operators of the API (create one with its first API key).
     Operator(commands::operator::Args),
+    /// Rotate the master key that seals API keys at rest.
+    MasterKey(commands::master_key::Args),
     /// Serve a sample paid API behind the MPPPal paywall.
     Provider(commands::provider::Args),
     /// Fetch a URL, paying its 402 from an MPPPal wallet or a plain keypair.
@@ -68,6 +70,7 @@ fn main() {
         Command::Localnet(args) => commands::localnet::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Operator(args) => commands::operator::run(args),
+        Command::MasterKey(args) => commands::master_key::run(args),
         Command::Provider(args) => commands::provider::run(args),
         Command::Pay(args) => commands::pay::run(args),
     };

@@ -163,5 +163,20 @@ fn a_missing_setting_or_dead_database_is_a_one_line_error() {
     assert_eq!(dead.status.code(), Some(1));
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("cannot connect to the database"), "{err}");
-    let _ = mpppal; // shared helpers; this file needs only some of them
+
+    let no_redis = std::process::Command::new(env!("CARGO_BIN_EXE_mpppal"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env_remove("REDIS_URL")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(no_redis.stderr).unwrap();
+    assert_eq!(no_redis.status.code(), Some(1));
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("REDIS_URL"), "{err}");
+
+    let rotate = mpppal(&["master-key", "rotate"]);
+    let err = String::from_utf8(rotate.stderr).unwrap();
+    assert_eq!(rotate.status.code(), Some(1));
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("MASTER_KEY"), "{err}");
 }
