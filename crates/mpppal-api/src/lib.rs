@@ -90,6 +90,17 @@ pub async fn create_operator(
         &[auth::Scope::Read, auth::Scope::Write, auth::Scope::Agent],
     )
     .await?;
+    mpppal_db::audit::append(
+        &mut tx,
+        &mpppal_db::audit::Entry {
+            operator_id: Some(operator),
+            actor: "cli",
+            action: "operator.created",
+            subject: &operator.to_string(),
+            details: serde_json::json!({ "name": name, "firstKey": key.key_id }),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok((operator, key))
 }

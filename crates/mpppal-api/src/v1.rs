@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use std::sync::Arc;
 
 use crate::auth::keys::{self, Scope};
@@ -122,12 +123,23 @@ pub(crate) async fn create_key(
         caller.require(*scope)?;
     }
     let master = deps.master_key.as_ref().expect("checked by authenticate");
-    let created = keys::create(&deps.db, master, caller.operator_id, name, &new.scopes)
-        .await
-        .map_err(database)?;
     let mut scopes = new.scopes;
     scopes.sort();
     scopes.dedup();
+    // The key and its audit entry commit together.
+    let mut tx = deps.db.begin().await.map_err(database)?;
+    let created = keys::create(&mut *tx, master, caller.operator_id, name, &scopes)
+        .await
+        .map_err(database)?;
+    audit(
+        &mut tx,
+        &caller,
+        "api_key.created",
+        &created.key_id,
+        json!({ "name": name, "scopes": scopes }),
+    )
+    .await?;
+    tx.commit().await.map_err(database)?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedApiKey {
@@ -146,12 +158,37 @@ pub(crate) async fn revoke_key(
     Path(key_id): Path<String>,
 ) -> Result<StatusCode, Problem> {
     caller.require(Scope::Write)?;
-    if keys::revoke(&deps.db, caller.operator_id, &key_id)
+    let mut tx = deps.db.begin().await.map_err(database)?;
+    if !keys::revoke(&mut *tx, caller.operator_id, &key_id)
         .await
         .map_err(database)?
     {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(Problem::not_found("no such API key"))
+        return Err(Problem::not_found("no such API key"));
     }
+    audit(&mut tx, &caller, "api_key.revoked", &key_id, json!({})).await?;
+    tx.commit().await.map_err(database)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records what `caller` did, in the transaction of the change itself.
+async fn audit(
+    tx: &mut sqlx::PgConnection,
+    caller: &Caller,
+    action: &str,
+    subject: &str,
+    details: serde_json::Value,
+) -> Result<(), Problem> {
+    mpppal_db::audit::append(
+        tx,
+        &mpppal_db::audit::Entry {
+            operator_id: Some(caller.operator_id),
+            actor: &caller.key_id,
+            action,
+            subject,
+            details,
+        },
+    )
+    .await
+    .map(|_| ())
+    .map_err(database)
 }

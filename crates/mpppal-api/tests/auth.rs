@@ -99,7 +99,7 @@ impl Api {
 #[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
 async fn a_signed_request_is_served_and_keys_can_be_made_and_revoked(pool: PgPool) {
     let key = operator_with_key(&pool, &[Scope::Read, Scope::Write]).await;
-    let api = api(pool).await;
+    let api = api(pool.clone()).await;
     let (status, me) = api.call(&key, "GET", "/v1/operator", "").await;
     assert_eq!(status, 200, "{me}");
     assert_eq!(me["keyId"], key.id.as_str());
@@ -131,6 +131,24 @@ async fn a_signed_request_is_served_and_keys_can_be_made_and_revoked(pool: PgPoo
     assert_eq!(
         (status, refused["code"].as_str()),
         (401, Some("revoked_key"))
+    );
+
+    // Both changes are in the audit log, by the key that made them, and the chain holds.
+    let logged: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT actor, action, subject FROM audit_log ORDER BY seq")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        logged,
+        [
+            (key.id.clone(), "api_key.created".into(), reader.id.clone()),
+            (key.id.clone(), "api_key.revoked".into(), reader.id.clone()),
+        ]
+    );
+    assert_eq!(
+        mpppal_db::audit::verify(&pool).await.unwrap(),
+        mpppal_db::audit::Verdict::Intact { rows: 2 }
     );
 }
 

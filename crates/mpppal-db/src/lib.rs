@@ -3,6 +3,8 @@
 //! The schema lives in `migrations/` and is embedded in the binary; `mpppal serve` applies it at
 //! start. This crate knows no HTTP and no jobs (docs/adr/0009-database-schema.md).
 
+pub mod audit;
+
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;

@@ -29,6 +29,8 @@ enum Command {
     Operator(commands::operator::Args),
     /// Rotate the master key that seals API keys at rest.
     MasterKey(commands::master_key::Args),
+    /// Check the audit log's hash chain.
+    Audit(commands::audit::Args),
     /// Serve a sample paid API behind the MPPPal paywall.
     Provider(commands::provider::Args),
     /// Fetch a URL, paying its 402 from an MPPPal wallet or a plain keypair.
@@ -71,6 +73,7 @@ fn main() {
         Command::Serve(args) => commands::serve::run(args),
         Command::Operator(args) => commands::operator::run(args),
         Command::MasterKey(args) => commands::master_key::run(args),
+        Command::Audit(args) => commands::audit::run(args),
         Command::Provider(args) => commands::provider::run(args),
         Command::Pay(args) => commands::pay::run(args),
     };

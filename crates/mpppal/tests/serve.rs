@@ -136,6 +136,38 @@ async fn serve_migrates_a_fresh_database_and_reports_ready() {
     assert_eq!(me.status(), 200);
     let me: serde_json::Value = me.json().await.unwrap();
     assert_eq!(me["keyId"], key_id.as_str());
+
+    // The operator's creation is in the audit log; altering it behind the API's back shows.
+    let audit = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_mpppal"))
+            .args(["audit", "verify"])
+            .envs(env.iter().copied())
+            .output()
+            .unwrap()
+    };
+    let intact = audit();
+    assert!(intact.status.success(), "{intact:?}");
+    assert_eq!(
+        String::from_utf8(intact.stdout).unwrap().trim(),
+        "audit log intact: 1 row"
+    );
+    let pool = sqlx::PgPool::connect(&db.url()).await.unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SET LOCAL session_replication_role = replica")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_log SET actor = 'someone else'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    pool.close().await;
+    let broken = audit();
+    let err = String::from_utf8(broken.stderr).unwrap();
+    assert_eq!(broken.status.code(), Some(1));
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("broken at row 1"), "{err}");
     drop(_api);
     db.drop_now().await;
 }

@@ -127,13 +127,17 @@ pub async fn list(pool: &PgPool, operator: Uuid) -> Result<Vec<StoredKey>, sqlx:
 }
 
 /// Revokes `operator`'s key; false if the operator has no such key. Revoking twice is a no-op.
-pub async fn revoke(pool: &PgPool, operator: Uuid, key_id: &str) -> Result<bool, sqlx::Error> {
+pub async fn revoke(
+    db: impl sqlx::PgExecutor<'_>,
+    operator: Uuid,
+    key_id: &str,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE key_id = $1 AND operator_id = $2",
     )
     .bind(key_id)
     .bind(operator)
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -180,6 +184,19 @@ pub async fn reseal_all(
             .execute(&mut *tx)
             .await?;
         done.resealed += 1;
+    }
+    if done.resealed > 0 {
+        mpppal_db::audit::append(
+            &mut tx,
+            &mpppal_db::audit::Entry {
+                operator_id: None,
+                actor: "cli",
+                action: "master_key.rotated",
+                subject: "api_keys",
+                details: serde_json::json!({ "resealed": done.resealed, "already": done.already }),
+            },
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Ok(done))

@@ -17,14 +17,11 @@ enum Action {
 
 pub fn run(args: Args) -> Result<()> {
     let Action::Rotate = args.action;
-    let config = mpppal_api::Config::load(None, |key| std::env::var(key).ok())?;
+    let config = super::config_from_env()?;
     let old = std::env::var("MPPPAL_OLD_MASTER_KEY")
         .map_err(|_| anyhow!("MPPPAL_OLD_MASTER_KEY (the master key in use) is not set"))?;
     let old = mpppal_api::config::parse_key(&old)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let done = runtime.block_on(mpppal_api::rotate_master_key(&config, &old))?;
+    let done = super::block_on(mpppal_api::rotate_master_key(&config, &old))??;
     println!(
         "re-sealed {} API keys; {} were already under the new master key",
         done.resealed, done.already

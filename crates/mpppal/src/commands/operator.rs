@@ -25,10 +25,7 @@ enum Action {
 pub fn run(args: Args) -> Result<()> {
     let Action::Create { name, config } = args.action;
     let config = mpppal_api::Config::load(config.as_deref(), |key| std::env::var(key).ok())?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let (operator, key) = runtime.block_on(mpppal_api::create_operator(&config, &name))?;
+    let (operator, key) = super::block_on(mpppal_api::create_operator(&config, &name))??;
     println!("operator  {operator}");
     println!("key id    {}", key.key_id);
     println!("secret    {}   (shown this once; store it now)", key.secret);
