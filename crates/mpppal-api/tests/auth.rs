@@ -3,10 +3,12 @@
 
 use mpppal_api::auth::keys::{self, Scope};
 use mpppal_api::auth::signing::authorization;
-use mpppal_api::{router, Dependencies};
+use mpppal_api::Dependencies;
 use serde_json::Value;
 use sqlx::PgPool;
-use std::sync::Arc;
+use support::{now, redis_url, serve};
+
+mod support;
 
 const MASTER: [u8; 32] = [7; 32];
 
@@ -20,28 +22,16 @@ struct Key {
     secret: String,
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
 async fn api(pool: PgPool) -> Api {
     api_with(pool, MASTER).await
 }
 
 async fn api_with(pool: PgPool, master: [u8; 32]) -> Api {
-    let redis =
-        std::env::var("MPPPAL_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    let deps = Dependencies::new(pool, &redis, "http://127.0.0.1:1")
+    let deps = Dependencies::new(pool, &redis_url(), "http://127.0.0.1:1")
         .unwrap()
         .with_master_key(Some(master));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router(Arc::new(deps))).await });
     Api {
-        base,
+        base: serve(deps).await,
         http: reqwest::Client::new(),
     }
 }

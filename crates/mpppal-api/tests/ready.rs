@@ -1,19 +1,18 @@
 //! `/health`, `/ready` and `/openapi.json` over real HTTP, against a real PostgreSQL, a real Redis
 //! and the embedded chain's JSON-RPC; and `/ready` naming each dependency that is down.
 
-use mpppal_api::{router, Dependencies};
+use mpppal_api::Dependencies;
 use mpppal_localnet::rpc::{self, Node};
 use mpppal_localnet::LocalChain;
 use serde_json::Value;
 use std::sync::Arc;
+use support::{redis_url, serve};
+
+mod support;
 
 fn database_url() -> String {
     std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
-
-fn redis_url() -> String {
-    std::env::var("MPPPAL_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
 }
 
 /// Nothing listens on port 1 on loopback: a dependency that is down.
@@ -24,18 +23,14 @@ async fn solana_rpc() -> String {
     rpc::spawn(Arc::new(Node::new(chain))).await.unwrap().0
 }
 
-/// Serves the API over `deps` on a loopback port; its base URL.
+/// Serves the API with these dependencies on a loopback port; its base URL.
 async fn api(db: &str, redis: &str, solana: &str) -> String {
     // Lazy: a dead database must not stop the API from answering that it is not ready.
     let pool = sqlx::postgres::PgPoolOptions::new()
         .acquire_timeout(std::time::Duration::from_secs(1))
         .connect_lazy(db)
         .unwrap();
-    let deps = Dependencies::new(pool, redis, solana).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router(Arc::new(deps))).await });
-    base
+    serve(Dependencies::new(pool, redis, solana).unwrap()).await
 }
 
 async fn get(url: String) -> (u16, String, Value) {
