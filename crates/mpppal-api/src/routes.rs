@@ -7,6 +7,8 @@ use axum::{Json, Router};
 use serde::Serialize;
 use serde_json::json;
 use std::sync::Arc;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi;
 
 use crate::problem::Problem;
@@ -30,14 +32,33 @@ use crate::ready::{check, Checks, Dependencies};
 )]
 struct ApiDoc;
 
-/// The router over `deps`.
+/// The router over `deps`. Every request gets an `x-request-id` (the caller's, or a new UUID),
+/// echoed in the response and carried by every log line written while serving it.
 pub fn router(deps: Arc<Dependencies>) -> Router {
+    let request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/openapi.json", get(openapi))
         .merge(crate::v1::router(deps.clone()))
         .with_state(deps)
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|request: &axum::http::Request<_>| {
+                            let id = request
+                                .headers()
+                                .get("x-request-id")
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or("");
+                            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+                        })
+                        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::new(request_id)),
+        )
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

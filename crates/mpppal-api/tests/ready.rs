@@ -111,3 +111,28 @@ async fn the_openapi_description_lists_the_routes() {
         assert!(spec["paths"][path]["get"].is_object(), "{path} in {spec}");
     }
 }
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let base = api(
+        &database_url(),
+        &redis_url(),
+        &format!("http://127.0.0.1:{DEAD_PORT}"),
+    )
+    .await;
+    let http = reqwest::Client::new();
+    let given = http
+        .get(format!("{base}/health"))
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        given.headers()["x-request-id"],
+        "trace-me-42",
+        "the caller's id is kept"
+    );
+    let made = http.get(format!("{base}/health")).send().await.unwrap();
+    let id = made.headers()["x-request-id"].to_str().unwrap();
+    assert_eq!(id.len(), 36, "a UUID when the caller sent none: {id}");
+}

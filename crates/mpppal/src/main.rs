@@ -40,11 +40,6 @@ enum Command {
 }
 
 fn main() {
-    // The Solana runtime logs every instruction at debug level; keep the terminal for the
-    // story unless the user asks for more with RUST_LOG.
-    if std::env::var_os("RUST_LOG").is_none() {
-        std::env::set_var("RUST_LOG", "error");
-    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // --help and --version print as clap formats them.
@@ -66,6 +61,15 @@ fn main() {
             std::process::exit(2);
         }
     };
+    // The Solana runtime logs every instruction at debug level; keep the terminal for the
+    // story unless the user asks for more with RUST_LOG. A server logs its requests.
+    if std::env::var_os("RUST_LOG").is_none() {
+        let level = match cli.command {
+            Command::Serve(_) => "info",
+            _ => "error",
+        };
+        std::env::set_var("RUST_LOG", level);
+    }
     let result = match cli.command {
         Command::Demo => commands::demo::run(),
         Command::ConformanceAdapter => commands::conformance_adapter::run(),

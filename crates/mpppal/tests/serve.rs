@@ -22,7 +22,10 @@ impl FreshDatabase {
         let admin = sqlx::PgPool::connect(&server_url())
             .await
             .expect("PostgreSQL (README)");
-        let name = format!("mpppal_serve_{}", std::process::id());
+        // Unique per test in this process, and per process.
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let name = format!("mpppal_serve_{}_{n}", std::process::id());
         sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .execute(&admin)
             .await
@@ -211,4 +214,69 @@ fn a_missing_setting_or_dead_database_is_a_one_line_error() {
     assert_eq!(rotate.status.code(), Some(1));
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("MASTER_KEY"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_logs_json_lines_carrying_the_request_id() {
+    use std::io::BufRead;
+    let db = FreshDatabase::create().await;
+    let port = free_port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mpppal"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("DATABASE_URL", db.url())
+        .env("REDIS_URL", "redis://127.0.0.1:6379")
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let sink = lines.clone();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let mut served = false;
+    for _ in 0..100 {
+        let sent = http
+            .get(format!("{base}/health"))
+            .header("x-request-id", "follow-this-payment")
+            .send()
+            .await;
+        if sent.is_ok_and(|r| r.status() == 200) {
+            served = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(served, "serve answered");
+    let mut found = None;
+    for _ in 0..50 {
+        found = lines.lock().unwrap().iter().find_map(|line| {
+            let entry: serde_json::Value = serde_json::from_str(line).ok()?;
+            (entry["span"]["request_id"] == "follow-this-payment").then_some(entry)
+        });
+        if found.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let entry = found.unwrap_or_else(|| {
+        panic!(
+            "no JSON line with the request id: {:?}",
+            lines.lock().unwrap()
+        )
+    });
+    assert_eq!(entry["span"]["path"], "/health");
+    assert!(
+        entry["level"].is_string() && entry["timestamp"].is_string(),
+        "{entry}"
+    );
+    db.drop_now().await;
 }

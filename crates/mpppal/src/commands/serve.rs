@@ -16,6 +16,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    // One JSON object per line on stderr, filtered by RUST_LOG; each request's lines carry its
+    // `request_id` (the span's fields), so one payment can be followed through the log.
+    tracing_subscriber::fmt()
+        .json()
+        .with_current_span(true)
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let config = mpppal_api::Config::load(args.config.as_deref(), |key| match (key, &args.bind) {
         ("MPPPAL_BIND", Some(bind)) => Some(bind.clone()),
         _ => std::env::var(key).ok(),
