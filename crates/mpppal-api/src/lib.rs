@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod idempotency;
 mod json;
 pub mod problem;
 pub mod ready;

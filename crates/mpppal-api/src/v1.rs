@@ -1,15 +1,18 @@
 //! `/v1`: the operator's own identity and API keys, behind the signature check.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use sqlx::{Postgres, Transaction};
 use std::sync::Arc;
 
 use crate::auth::keys::{self, Scope};
 use crate::auth::{verify, Caller};
+use crate::idempotency::{self, Begun};
 use crate::json::ApiJson;
 use crate::problem::Problem;
 use crate::ready::Dependencies;
@@ -98,18 +101,55 @@ pub struct NewApiKey {
 #[serde(rename_all = "camelCase")]
 pub struct CreatedApiKey {
     key_id: String,
-    /// Shown once; the server keeps only a sealed key derived from it.
-    secret: String,
+    /// Shown once; the server keeps only a sealed key derived from it (`null` when an
+    /// `Idempotency-Key` retry replays the creation).
+    secret: Option<String>,
     scopes: Vec<Scope>,
 }
 
-/// A new key for the caller's operator, with at most the caller's own scopes.
+/// The transaction a change runs in: claimed under the request's `Idempotency-Key` when it has
+/// one (or the saved response of the first request with that key), a plain one otherwise.
+async fn change_tx(
+    deps: &Dependencies,
+    caller: &Caller,
+    key: Option<&str>,
+    fingerprint: [u8; 32],
+) -> Result<Result<Transaction<'static, Postgres>, Response>, Problem> {
+    match key {
+        Some(key) => Ok(
+            match idempotency::begin(&deps.db, caller.operator_id, key, &fingerprint).await? {
+                Begun::Fresh(tx) => Ok(tx),
+                Begun::Replay(response) => Err(response),
+            },
+        ),
+        None => Ok(Ok(deps.db.begin().await.map_err(database)?)),
+    }
+}
+
+/// Commits `tx`, saving `saved` as the response a retry with the same key gets.
+async fn commit(
+    tx: Transaction<'static, Postgres>,
+    caller: &Caller,
+    key: Option<&str>,
+    status: StatusCode,
+    saved: &str,
+) -> Result<(), Problem> {
+    match key {
+        Some(key) => idempotency::finish(tx, caller.operator_id, key, status, saved).await,
+        None => tx.commit().await.map_err(database),
+    }
+}
+
+/// A new key for the caller's operator, with at most the caller's own scopes. With an
+/// `Idempotency-Key`, a retry returns the same key id with `secret: null`: the secret is never
+/// stored, so a client that lost the first response revokes that key and makes another.
 #[utoipa::path(post, path = "/v1/api-keys", request_body = NewApiKey, responses((status = 201, body = CreatedApiKey)))]
 pub(crate) async fn create_key(
     State(deps): State<Arc<Dependencies>>,
     Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
     ApiJson(new): ApiJson<NewApiKey>,
-) -> Result<(StatusCode, Json<CreatedApiKey>), Problem> {
+) -> Result<Response, Problem> {
     caller.require(Scope::Write)?;
     let name = new.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
@@ -126,8 +166,14 @@ pub(crate) async fn create_key(
     let mut scopes = new.scopes;
     scopes.sort();
     scopes.dedup();
-    // The key and its audit entry commit together.
-    let mut tx = deps.db.begin().await.map_err(database)?;
+    let key = idempotency::key_of(&headers)?;
+    let request = json!({ "name": name, "scopes": scopes });
+    let fingerprint = idempotency::fingerprint("POST", "/v1/api-keys", &request);
+    let mut tx = match change_tx(&deps, &caller, key.as_deref(), fingerprint).await? {
+        Ok(tx) => tx,
+        Err(replay) => return Ok(replay),
+    };
+    // The key, its audit entry and the saved response commit together.
     let created = keys::create(&mut *tx, master, caller.operator_id, name, &scopes)
         .await
         .map_err(database)?;
@@ -136,18 +182,27 @@ pub(crate) async fn create_key(
         &caller,
         "api_key.created",
         &created.key_id,
-        json!({ "name": name, "scopes": scopes }),
+        request,
     )
     .await?;
-    tx.commit().await.map_err(database)?;
+    let saved = json!({ "keyId": created.key_id, "secret": null, "scopes": scopes });
+    commit(
+        tx,
+        &caller,
+        key.as_deref(),
+        StatusCode::CREATED,
+        &saved.to_string(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedApiKey {
             key_id: created.key_id,
-            secret: created.secret,
+            secret: Some(created.secret),
             scopes,
         }),
-    ))
+    )
+        .into_response())
 }
 
 /// Revokes one of the operator's keys; requests signed with it are refused from now on.
@@ -155,10 +210,17 @@ pub(crate) async fn create_key(
 pub(crate) async fn revoke_key(
     State(deps): State<Arc<Dependencies>>,
     Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
     Path(key_id): Path<String>,
-) -> Result<StatusCode, Problem> {
+) -> Result<Response, Problem> {
     caller.require(Scope::Write)?;
-    let mut tx = deps.db.begin().await.map_err(database)?;
+    let key = idempotency::key_of(&headers)?;
+    let path = format!("/v1/api-keys/{key_id}");
+    let fingerprint = idempotency::fingerprint("DELETE", &path, &serde_json::Value::Null);
+    let mut tx = match change_tx(&deps, &caller, key.as_deref(), fingerprint).await? {
+        Ok(tx) => tx,
+        Err(replay) => return Ok(replay),
+    };
     if !keys::revoke(&mut *tx, caller.operator_id, &key_id)
         .await
         .map_err(database)?
@@ -166,8 +228,8 @@ pub(crate) async fn revoke_key(
         return Err(Problem::not_found("no such API key"));
     }
     audit(&mut tx, &caller, "api_key.revoked", &key_id, json!({})).await?;
-    tx.commit().await.map_err(database)?;
-    Ok(StatusCode::NO_CONTENT)
+    commit(tx, &caller, key.as_deref(), StatusCode::NO_CONTENT, "").await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// Records what `caller` did, in the transaction of the change itself.

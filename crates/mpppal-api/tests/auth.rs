@@ -294,9 +294,10 @@ async fn rotating_the_master_key_keeps_every_key_working(pool: PgPool) {
     );
 
     // The same secret signs; the server now needs the new master key to check it.
+    let t = now();
     let (status, body) = api_with(pool.clone(), new_master)
         .await
-        .call(&key, "GET", "/v1/operator", "")
+        .send_signed(&key, "GET", "/v1/operator", "", "", t)
         .await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = api_with(pool.clone(), MASTER)
@@ -311,10 +312,10 @@ async fn rotating_the_master_key_keeps_every_key_working(pool: PgPool) {
     // Under a master key that opens nothing, rotation refuses and changes nothing.
     let refused = keys::reseal_all(&pool, &[1; 32], &[2; 32]).await.unwrap();
     assert!(refused.unwrap_err().contains("nothing was changed"));
-    // (Signed a second earlier than the first request, so it is not a replay of it.)
+    // (Signed a second before the first request, so it is not a replay of it.)
     let later = api_with(pool, new_master)
         .await
-        .send_signed(&key, "GET", "/v1/operator", "", "", now() - 1)
+        .send_signed(&key, "GET", "/v1/operator", "", "", t - 1)
         .await;
     assert_eq!(later.0, 200, "{}", later.1);
 }
