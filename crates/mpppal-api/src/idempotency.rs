@@ -51,15 +51,6 @@ pub enum Begun {
     Replay(Response),
 }
 
-fn database(e: sqlx::Error) -> Problem {
-    tracing::error!(error = %e, "idempotency store");
-    Problem::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "not_ready",
-        "database: the request could not be completed",
-    )
-}
-
 /// Claims `key` for this request inside a new transaction, or finds its earlier response.
 pub async fn begin(
     db: &PgPool,
@@ -67,7 +58,7 @@ pub async fn begin(
     key: &str,
     fingerprint: &[u8; 32],
 ) -> Result<Begun, Problem> {
-    let mut tx = db.begin().await.map_err(database)?;
+    let mut tx = db.begin().await.map_err(Problem::database)?;
     // Waits for a concurrent holder of the same key to commit or roll back.
     let claimed = sqlx::query(
         "INSERT INTO idempotency_keys (operator_id, idempotency_key, request_hash, response_status, response_body)
@@ -78,7 +69,7 @@ pub async fn begin(
     .bind(fingerprint.as_slice())
     .execute(&mut *tx)
     .await
-    .map_err(database)?
+    .map_err(Problem::database)?
     .rows_affected()
         == 1;
     if claimed {
@@ -93,7 +84,7 @@ pub async fn begin(
     .bind(key)
     .fetch_one(db)
     .await
-    .map_err(database)?;
+    .map_err(Problem::database)?;
     if hash != fingerprint {
         return Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -130,6 +121,6 @@ pub async fn finish(
     .bind(saved)
     .execute(&mut *tx)
     .await
-    .map_err(database)?;
-    tx.commit().await.map_err(database)
+    .map_err(Problem::database)?;
+    tx.commit().await.map_err(Problem::database)
 }

@@ -51,6 +51,16 @@ impl Problem {
         Self::new(StatusCode::BAD_REQUEST, "invalid_request", detail)
     }
 
+    /// 503: the database failed the request; the cause goes to the log, not to the caller.
+    pub fn database(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            "database: the request could not be completed",
+        )
+    }
+
     /// 404: no such thing for this operator (another operator's things do not exist here).
     pub fn not_found(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", detail)

@@ -28,15 +28,6 @@ pub fn router(deps: Arc<Dependencies>) -> Router<Arc<Dependencies>> {
         ))
 }
 
-fn database(e: sqlx::Error) -> Problem {
-    tracing::error!(error = %e, "database error");
-    Problem::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "not_ready",
-        "database: the request could not be completed",
-    )
-}
-
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Operator {
@@ -76,7 +67,7 @@ pub(crate) async fn list_keys(
     caller.require(Scope::Read)?;
     let stored = keys::list(&deps.db, caller.operator_id)
         .await
-        .map_err(database)?;
+        .map_err(Problem::database)?;
     Ok(Json(
         stored
             .into_iter()
@@ -122,7 +113,7 @@ async fn change_tx(
                 Begun::Replay(response) => Err(response),
             },
         ),
-        None => Ok(Ok(deps.db.begin().await.map_err(database)?)),
+        None => Ok(Ok(deps.db.begin().await.map_err(Problem::database)?)),
     }
 }
 
@@ -136,7 +127,7 @@ async fn commit(
 ) -> Result<(), Problem> {
     match key {
         Some(key) => idempotency::finish(tx, caller.operator_id, key, status, saved).await,
-        None => tx.commit().await.map_err(database),
+        None => tx.commit().await.map_err(Problem::database),
     }
 }
 
@@ -176,7 +167,7 @@ pub(crate) async fn create_key(
     // The key, its audit entry and the saved response commit together.
     let created = keys::create(&mut *tx, master, caller.operator_id, name, &scopes)
         .await
-        .map_err(database)?;
+        .map_err(Problem::database)?;
     audit(
         &mut tx,
         &caller,
@@ -223,7 +214,7 @@ pub(crate) async fn revoke_key(
     };
     if !keys::revoke(&mut *tx, caller.operator_id, &key_id)
         .await
-        .map_err(database)?
+        .map_err(Problem::database)?
     {
         return Err(Problem::not_found("no such API key"));
     }
@@ -252,5 +243,5 @@ async fn audit(
     )
     .await
     .map(|_| ())
-    .map_err(database)
+    .map_err(Problem::database)
 }
