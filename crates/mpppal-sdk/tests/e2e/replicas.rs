@@ -95,3 +95,41 @@ async fn replicas_sharing_stores_serve_one_session_and_accept_each_voucher_once(
         before + 3 * SESSION_PRICE
     );
 }
+
+#[tokio::test]
+async fn a_channel_store_that_is_down_accepts_nothing_and_says_so() {
+    use std::sync::atomic::Ordering;
+    let w = world(10 * USDC).await;
+    let a = w.replica_apis[0].as_str();
+    let (_agent, channel) = opened_session(&w, a).await;
+    let challenge = session_challenge(&w).await;
+    let voucher = voucher_credential(&challenge, &channel, &w.agent, SESSION_PRICE);
+
+    w.replica_channels.down.store(true, Ordering::SeqCst);
+    let refused = get(&w, a, &voucher).await;
+    assert_eq!(refused.status(), 503);
+    assert_eq!(
+        refused.headers()["content-type"],
+        "application/problem+json"
+    );
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["type"], "about:blank");
+    assert!(
+        body["detail"].as_str().unwrap().contains("channel store"),
+        "{body}"
+    );
+    let closing = get(&w, a, &close_credential(&challenge, &channel)).await;
+    assert_eq!(closing.status(), 503, "no close while the store is down");
+    assert_eq!(w.paywall_chain.transactions_sent(), 1, "only the open");
+
+    // Back up: the same voucher is a new payment (nothing was recorded), not a replay.
+    w.replica_channels.down.store(false, Ordering::SeqCst);
+    let served = get(&w, a, &voucher).await;
+    assert_eq!(
+        (served.status().as_u16(), accepted(&served)),
+        (200, "1000".into())
+    );
+    let closed = get(&w, a, &close_credential(&challenge, &channel)).await;
+    let body: Value = closed.json().await.unwrap();
+    assert_eq!(body["paid"], "1000");
+}

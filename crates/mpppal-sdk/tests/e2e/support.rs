@@ -35,6 +35,8 @@ pub struct World {
     pub api: String,
     /// Two replicas of a provider's `/metered` route sharing their stores (a [`SlowChannels`]).
     pub replica_apis: Vec<String>,
+    /// The replicas' channel store, which a test can take down.
+    pub replica_channels: Arc<SlowChannels>,
     pub http: reqwest::Client,
     pub agent: Keypair,
     pub wallet: Pubkey,
@@ -146,6 +148,7 @@ pub async fn world(funding: u64) -> World {
     // Two more replicas of the provider sharing their stores, as through a shared database.
     let payments = Arc::new(MemoryStore::default());
     let channels = Arc::new(SlowChannels::default());
+    let channels_handle = channels.clone();
     let replica = || {
         Paywall::with_stores(
             config.clone(),
@@ -239,6 +242,7 @@ pub async fn world(funding: u64) -> World {
     World {
         api,
         replica_apis,
+        replica_channels: channels_handle,
         http: reqwest::Client::new(),
         agent,
         wallet,
@@ -254,18 +258,34 @@ pub async fn world(funding: u64) -> World {
 
 /// A channel store that pauses after every read, so that replicas racing on one channel all read
 /// the same version before any of them writes: the compare-and-set must then turn away all but
-/// one, deterministically.
+/// one, deterministically. It can also be taken down.
 #[derive(Default)]
-pub struct SlowChannels(MemoryChannels);
+pub struct SlowChannels {
+    inner: MemoryChannels,
+    /// While set, every operation fails as an unreachable database would.
+    pub down: std::sync::atomic::AtomicBool,
+}
+
+impl SlowChannels {
+    fn check(&self) -> Result<(), String> {
+        if self.down.load(std::sync::atomic::Ordering::SeqCst) {
+            Err("connection refused".into())
+        } else {
+            Ok(())
+        }
+    }
+}
 
 #[async_trait::async_trait]
 impl ChannelStore for SlowChannels {
     async fn insert(&self, channel: &Pubkey, record: &ChannelRecord) -> Result<bool, String> {
-        self.0.insert(channel, record).await
+        self.check()?;
+        self.inner.insert(channel, record).await
     }
 
     async fn load(&self, channel: &Pubkey) -> Result<Option<Versioned>, String> {
-        let read = self.0.load(channel).await;
+        self.check()?;
+        let read = self.inner.load(channel).await;
         tokio::time::sleep(Duration::from_millis(20)).await;
         read
     }
@@ -276,7 +296,8 @@ impl ChannelStore for SlowChannels {
         version: u64,
         record: &ChannelRecord,
     ) -> Result<bool, String> {
-        self.0.update(channel, version, record).await
+        self.check()?;
+        self.inner.update(channel, version, record).await
     }
 }
 
