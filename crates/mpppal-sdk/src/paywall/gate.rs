@@ -101,7 +101,7 @@ impl Paywall {
         }
     }
 
-    /// Transactions this paywall has sent on chain.
+    /// Transactions this paywall has submitted to the chain, counting any the chain refused.
     pub fn transactions_sent(&self) -> u64 {
         self.inner.chain.transactions_sent()
     }

@@ -8,6 +8,7 @@ use crate::support::*;
 use mpppal_protocol::parse_receipt;
 use mpppal_solana::address;
 use serde_json::Value;
+use solana_signer::Signer;
 
 async fn get(w: &World, base: &str, authorization: &str) -> reqwest::Response {
     w.http
@@ -132,4 +133,64 @@ async fn a_channel_store_that_is_down_accepts_nothing_and_says_so() {
     let closed = get(&w, a, &close_credential(&challenge, &channel)).await;
     let body: Value = closed.json().await.unwrap();
     assert_eq!(body["paid"], "1000");
+}
+
+#[tokio::test]
+async fn a_close_whose_transaction_fails_leaves_the_channel_open_for_vouchers() {
+    let w = world(10 * USDC).await;
+    let a = w.replica_apis[0].as_str();
+    let (_agent, channel) = opened_session(&w, a).await;
+    let challenge = session_challenge(&w).await;
+    let first = get(
+        &w,
+        a,
+        &voucher_credential(&challenge, &channel, &w.agent, SESSION_PRICE),
+    )
+    .await;
+    assert_eq!(first.status(), 200);
+
+    // The paywall's fee payer cannot pay for the closing transaction.
+    let lamports = w.rpc.get_balance(&w.fee_payer.pubkey()).await.unwrap();
+    let sink = solana_keypair::Keypair::new().pubkey();
+    let drain = anchor_lang::solana_program::system_instruction::transfer(
+        &w.fee_payer.pubkey(),
+        &sink,
+        lamports - 5_000,
+    );
+    send(&w.rpc, &[drain], &w.fee_payer, &[]).await;
+    let provider_usdc = address::token_account(&w.provider, &w.mint);
+    let before = balance(&w, &provider_usdc).await;
+    let failed = get(&w, a, &close_credential(&challenge, &channel)).await;
+    assert_eq!(failed.status(), 402, "the close did not happen");
+    assert_eq!(
+        balance(&w, &provider_usdc).await,
+        before,
+        "nothing was paid"
+    );
+
+    // The chain still has the channel open, so the paywall takes vouchers again…
+    let second = get(
+        &w,
+        a,
+        &voucher_credential(&challenge, &channel, &w.agent, 2 * SESSION_PRICE),
+    )
+    .await;
+    assert_eq!(
+        (second.status().as_u16(), accepted(&second)),
+        (200, "2000".into())
+    );
+    // …and once the fee payer is funded, the close pays both requests.
+    let sig = w
+        .rpc
+        .request_airdrop(&w.fee_payer.pubkey(), 1_000_000_000)
+        .await
+        .unwrap();
+    w.rpc.confirm_transaction(&sig).await.unwrap();
+    let closed = get(&w, a, &close_credential(&challenge, &channel)).await;
+    let body: Value = closed.json().await.unwrap();
+    assert_eq!(body["paid"], "2000", "{body}");
+    assert_eq!(
+        balance(&w, &provider_usdc).await,
+        before + 2 * SESSION_PRICE
+    );
 }
