@@ -77,7 +77,7 @@ impl Config {
             None => FileConfig::default(),
         };
         let pick = |var: &str, field: Option<String>| env(var).or(field);
-        let bind = pick("MPPPAL_BIND", from_file.bind).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let bind = pick("MPPPAL_BIND", from_file.bind).unwrap_or_else(|| "127.0.0.1:8090".into());
         let bind = SocketAddr::from_str(&bind)
             .map_err(|_| ConfigError(format!("bind address {bind:?} is not host:port")))?;
         let database_url = pick("DATABASE_URL", from_file.database_url).ok_or_else(|| {

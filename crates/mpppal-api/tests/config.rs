@@ -26,7 +26,7 @@ const NEEDED: [(&str, &str); 2] = [
 #[test]
 fn defaults_fill_what_is_not_given() {
     let config = Config::load(None, env(&NEEDED)).unwrap();
-    assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+    assert_eq!(config.bind.to_string(), "127.0.0.1:8090");
     assert_eq!(config.solana_rpc_url, "http://127.0.0.1:8899");
     assert_eq!(config.policy_program_id, mpppal_solana::POLICY_PROGRAM_ID);
     assert_eq!(config.master_key, None);

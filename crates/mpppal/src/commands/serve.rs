@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(clap::Args)]
 pub struct Args {
     /// Listen address, host:port (overrides MPPPAL_BIND and the config file; default
-    /// 127.0.0.1:8080).
+    /// 127.0.0.1:8090, beside the sample provider on 8080).
     #[arg(long)]
     bind: Option<String>,
     /// TOML configuration file; environment variables override what it says.
