@@ -7,8 +7,13 @@
 //! - `latency`: the paying client's median latency for a paid session request vs plain `reqwest`
 //!   to the same server.
 //!
-//! Run: `cargo run -p mpppal-bench --release -- [voucher|session|latency]` (all by default).
+//! - `ingest`: receipts stored per second by the API's batch ingestion vs a raw multi-row
+//!   INSERT into the same table (needs PostgreSQL: `DATABASE_URL`, default the local server).
+//!
+//! Run: `cargo run -p mpppal-bench --release -- [voucher|session|latency|ingest]` (all by
+//! default).
 
+mod ingest;
 mod setup;
 
 use ed25519_dalek::{Signature, VerifyingKey};
@@ -27,6 +32,9 @@ fn main() {
         .expect("runtime");
     if run("voucher") {
         voucher();
+    }
+    if run("ingest") {
+        runtime.block_on(ingest::run());
     }
     if run("session") || run("latency") {
         runtime.block_on(async {

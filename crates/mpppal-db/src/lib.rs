@@ -4,6 +4,7 @@
 //! start. This crate knows no HTTP and no jobs (docs/adr/0009-database-schema.md).
 
 pub mod audit;
+pub mod receipts;
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgPool, PgPoolOptions};

@@ -1,0 +1,106 @@
+//! Receipt ingestion: many receipts in one statement, idempotent per (account, challenge id). A
+//! receipt sent again is a duplicate; a different receipt under a challenge id already taken is
+//! a conflict, never a silent overwrite.
+
+use sqlx::types::time::OffsetDateTime;
+use sqlx::PgPool;
+
+/// One receipt as reported (already checked: signature, amounts, account ownership).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewReceipt {
+    pub account_id: String,
+    pub challenge_id: String,
+    pub challenge_hash: [u8; 32],
+    pub wallet: String,
+    pub recipient: String,
+    pub mint: String,
+    /// Base units; at most `i64::MAX` (the caller refuses larger amounts).
+    pub amount: i64,
+    pub category: [u8; 32],
+    pub expires_at: OffsetDateTime,
+    pub signature: [u8; 64],
+}
+
+/// What happened to each receipt of a batch, in the batch's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Stored,
+    /// The same receipt (same signature) was already stored.
+    Duplicate,
+    /// Another receipt is stored under this account and challenge id.
+    Conflict,
+}
+
+/// Stores `batch` in one round trip (plus one to classify any it did not store).
+pub async fn ingest(pool: &PgPool, batch: &[NewReceipt]) -> Result<Vec<Outcome>, sqlx::Error> {
+    let column = |f: fn(&NewReceipt) -> String| batch.iter().map(f).collect::<Vec<_>>();
+    let accounts = column(|r| r.account_id.clone());
+    let challenges = column(|r| r.challenge_id.clone());
+    let stored: Vec<(String, String)> = sqlx::query_as(
+        "INSERT INTO receipts (account_id, challenge_id, challenge_hash, wallet, recipient, mint,
+                               amount, category, expires_at, signature)
+         SELECT * FROM UNNEST($1::varchar[], $2::varchar[], $3::bytea[], $4::varchar[], $5::varchar[],
+                              $6::varchar[], $7::bigint[], $8::bytea[], $9::timestamptz[], $10::bytea[])
+         ON CONFLICT (account_id, challenge_id) DO NOTHING
+         RETURNING account_id, challenge_id",
+    )
+    .bind(&accounts)
+    .bind(&challenges)
+    .bind(batch.iter().map(|r| r.challenge_hash.to_vec()).collect::<Vec<_>>())
+    .bind(column(|r| r.wallet.clone()))
+    .bind(column(|r| r.recipient.clone()))
+    .bind(column(|r| r.mint.clone()))
+    .bind(batch.iter().map(|r| r.amount).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.category.to_vec()).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.expires_at).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.signature.to_vec()).collect::<Vec<_>>())
+    .fetch_all(pool)
+    .await?;
+    let stored: std::collections::HashSet<(String, String)> = stored.into_iter().collect();
+    let mut outcomes = vec![Outcome::Stored; batch.len()];
+    // A key stored by this statement was stored from its first occurrence in the batch; any
+    // later occurrence is classified against it like a receipt stored earlier.
+    let mut claimed = std::collections::HashSet::new();
+    let others: Vec<usize> = (0..batch.len())
+        .filter(|&i| {
+            let key = (accounts[i].clone(), challenges[i].clone());
+            !(stored.contains(&key) && claimed.insert(key))
+        })
+        .collect();
+    if others.is_empty() {
+        return Ok(outcomes);
+    }
+    let existing: Vec<(String, String, Vec<u8>)> = sqlx::query_as(
+        "SELECT r.account_id, r.challenge_id, r.signature FROM receipts r
+         JOIN UNNEST($1::varchar[], $2::varchar[]) AS k(account_id, challenge_id)
+           ON r.account_id = k.account_id AND r.challenge_id = k.challenge_id",
+    )
+    .bind(
+        others
+            .iter()
+            .map(|&i| accounts[i].clone())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        others
+            .iter()
+            .map(|&i| challenges[i].clone())
+            .collect::<Vec<_>>(),
+    )
+    .fetch_all(pool)
+    .await?;
+    let existing: std::collections::HashMap<(String, String), Vec<u8>> =
+        existing.into_iter().map(|(a, c, s)| ((a, c), s)).collect();
+    for i in others {
+        let key = (accounts[i].clone(), challenges[i].clone());
+        let same = existing
+            .get(&key)
+            .is_some_and(|signature| signature.as_slice() == batch[i].signature);
+        outcomes[i] = if same {
+            Outcome::Duplicate
+        } else {
+            Outcome::Conflict
+        };
+    }
+    Ok(outcomes)
+}
