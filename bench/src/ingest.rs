@@ -71,8 +71,9 @@ async fn setup() -> (PgPool, PgPool, String) {
         .await
         .unwrap();
     sqlx::query(
-        "INSERT INTO accounts (account_id, operator_id, name, solana_address, usdc_token_account, custody_mode)
-         SELECT 'acct_bench0001', operator_id, 'bench', 'pda', 'ata', 'non_custodial' FROM operators",
+        "INSERT INTO accounts (account_id, operator_id, name, solana_address, usdc_token_account, custody_mode, wallet_key, agent_address)
+         SELECT 'acct_bench0001', operator_id, 'bench', 'pda', 'ata', 'non_custodial', 'key', 'agent'
+         FROM operators",
     )
     .execute(&pool)
     .await

@@ -95,7 +95,13 @@ pub async fn begin(
     let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
-    if status != StatusCode::NO_CONTENT {
+    if status.is_client_error() || status.is_server_error() {
+        // A saved refusal (a payment the policy denied, say) is a problem, as it was first time.
+        headers.insert(
+            "content-type",
+            HeaderValue::from_static("application/problem+json"),
+        );
+    } else if status != StatusCode::NO_CONTENT {
         headers.insert("content-type", HeaderValue::from_static("application/json"));
     }
     headers.insert("idempotent-replayed", HeaderValue::from_static("true"));

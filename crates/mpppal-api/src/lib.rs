@@ -2,17 +2,20 @@
 //!
 //! It applies the database schema at start and serves liveness (`/health`), readiness (`/ready`:
 //! PostgreSQL, Redis and the Solana RPC node), its OpenAPI description (`/openapi.json`), and
-//! `/v1` behind HMAC-signed API keys: the caller's identity and its keys. Accounts, policies and
-//! payments follow (docs/api.md).
+//! `/v1` behind HMAC-signed API keys: the caller's identity and keys, agent accounts with their
+//! wallets on chain, and their policies (docs/api.md). Payments follow.
 
 pub mod auth;
+mod chain;
 pub mod config;
+mod custody;
 pub mod idempotency;
 mod json;
 pub mod problem;
 pub mod ready;
+pub mod rotation;
 pub mod routes;
-mod v1;
+pub mod v1;
 
 pub use config::{Config, ConfigError};
 pub use ready::Dependencies;
@@ -48,7 +51,8 @@ pub async fn serve(
     mpppal_db::migrate(&db).await?;
     let deps = Dependencies::new(db, redis_url, &config.solana_rpc_url)
         .map_err(StartError::Config)?
-        .with_master_key(config.master_key);
+        .with_master_key(config.master_key)
+        .with_usdc_mint(config.usdc_mint, &config.solana_rpc_url);
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|e| StartError::Bind(config.bind, e))?;
@@ -56,11 +60,29 @@ pub async fn serve(
         .local_addr()
         .map_err(|e| StartError::Bind(config.bind, e))?;
     tracing::info!(%address, "operator API listening");
+    let sweeper = tokio::spawn(sweep_escalations(deps.db.clone()));
     on_listening(address);
-    axum::serve(listener, router(Arc::new(deps)))
+    let served = axum::serve(listener, router(Arc::new(deps)))
         .with_graceful_shutdown(shutdown)
         .await
-        .map_err(|e| StartError::Bind(address, e))
+        .map_err(|e| StartError::Bind(address, e));
+    sweeper.abort();
+    served
+}
+
+/// How often `serve` looks for escalations whose time is up.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Denies expired escalations for as long as the API serves; a failed sweep is logged and tried
+/// again on the next tick (nothing is lost: the rows stay pending until a sweep succeeds).
+async fn sweep_escalations(db: sqlx::PgPool) {
+    let mut tick = tokio::time::interval(SWEEP_EVERY);
+    loop {
+        tick.tick().await;
+        if let Err(problem) = v1::expire_due(&db).await {
+            tracing::warn!(detail = %problem.detail, "escalation sweep failed");
+        }
+    }
 }
 
 /// A new operator with one API key holding every scope: how the first key comes to exist.
@@ -102,15 +124,24 @@ pub async fn create_operator(
         },
     )
     .await?;
+    // The owner key comes with the operator, so its address can be funded before any account.
+    let (seed, owner) = custody::generate();
+    mpppal_db::owners::insert_or_get(
+        &mut tx,
+        operator,
+        &solana_signer::Signer::pubkey(&owner).to_string(),
+        &auth::seal::seal(&master, &custody::owner_label(operator), &seed),
+    )
+    .await?;
     tx.commit().await?;
     Ok((operator, key))
 }
 
-/// Moves every API key from the master key `old` to the configured one (`MPPPAL_MASTER_KEY`).
+/// Moves every sealed key (API, owner and agent keys) from the master key `old` to the configured one (`MPPPAL_MASTER_KEY`).
 pub async fn rotate_master_key(
     config: &Config,
     old: &[u8; 32],
-) -> Result<auth::keys::Resealed, StartError> {
+) -> Result<rotation::Resealed, StartError> {
     let new = config.master_key.ok_or_else(|| {
         StartError::Config("MPPPAL_MASTER_KEY (the new master key) is not set".into())
     })?;
@@ -121,7 +152,7 @@ pub async fn rotate_master_key(
     }
     let db = mpppal_db::connect(&config.database_url).await?;
     mpppal_db::migrate(&db).await?;
-    auth::keys::reseal_all(&db, old, &new)
+    rotation::reseal_all(&db, old, &new)
         .await?
         .map_err(StartError::Config)
 }

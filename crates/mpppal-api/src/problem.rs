@@ -13,8 +13,9 @@ pub struct Problem {
     pub extra: Value,
 }
 
-impl IntoResponse for Problem {
-    fn into_response(self) -> Response {
+impl Problem {
+    /// The problem document, as sent.
+    pub fn body(&self) -> Value {
         let mut body = json!({
             // No problem-type documentation to point at: RFC 9457's generic type, titled by the
             // status; `code` tells problems apart.
@@ -24,10 +25,16 @@ impl IntoResponse for Problem {
             "code": self.code,
             "detail": self.detail,
         });
-        if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), self.extra) {
-            body.extend(extra);
+        if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), &self.extra) {
+            body.extend(extra.clone());
         }
-        let mut response = (self.status, body.to_string()).into_response();
+        body
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, self.body().to_string()).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),

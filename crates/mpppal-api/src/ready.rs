@@ -16,6 +16,8 @@ pub struct Dependencies {
     pub redis: redis::Client,
     pub solana: RpcClient,
     pub master_key: Option<[u8; 32]>,
+    /// Sending the owner's transactions and reading wallets (longer deadlines than `solana`).
+    pub chain: crate::chain::Chain,
     /// One multiplexed Redis connection for request work, made on first use (and remade by the
     /// manager after failures), so the API starts even while Redis is down.
     shared_redis: tokio::sync::OnceCell<redis::aio::ConnectionManager>,
@@ -31,8 +33,19 @@ impl Dependencies {
             redis,
             solana: RpcClient::new_with_timeout(solana_rpc_url.to_string(), DEADLINE),
             master_key: None,
+            chain: crate::chain::Chain::new(solana_rpc_url, None),
             shared_redis: tokio::sync::OnceCell::new(),
         })
+    }
+
+    /// Wallets hold `mint` (when `None`, the one an MPPPal local chain announces).
+    pub fn with_usdc_mint(
+        mut self,
+        mint: Option<anchor_lang::prelude::Pubkey>,
+        rpc_url: &str,
+    ) -> Self {
+        self.chain = crate::chain::Chain::new(rpc_url, mint);
+        self
     }
 
     pub fn with_master_key(mut self, key: Option<[u8; 32]>) -> Self {

@@ -26,7 +26,24 @@ use crate::ready::{check, Checks, Dependencies};
         crate::v1::operator,
         crate::v1::list_keys,
         crate::v1::create_key,
-        crate::v1::revoke_key
+        crate::v1::revoke_key,
+        crate::v1::create_account,
+        crate::v1::list_accounts,
+        crate::v1::get_account,
+        crate::v1::account_balance,
+        crate::v1::resolve_handle,
+        crate::v1::get_policy,
+        crate::v1::replace_policy,
+        crate::v1::policy_versions,
+        crate::v1::pause_account,
+        crate::v1::unpause_account,
+        crate::v1::create_transfer,
+        crate::v1::list_transfers,
+        crate::v1::get_transfer,
+        crate::v1::list_escalations,
+        crate::v1::get_escalation,
+        crate::v1::approve_escalation,
+        crate::v1::deny_escalation
     ),
     components(schemas(Health, Ready, Checks))
 )]

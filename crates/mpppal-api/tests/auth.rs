@@ -278,12 +278,12 @@ async fn another_operators_key_is_not_found_and_bad_bodies_change_nothing(pool: 
 async fn rotating_the_master_key_keeps_every_key_working(pool: PgPool) {
     let key = operator_with_key(&pool, &[Scope::Read]).await;
     let new_master = [9u8; 32];
-    let done = keys::reseal_all(&pool, &MASTER, &new_master)
+    let done = mpppal_api::rotation::reseal_all(&pool, &MASTER, &new_master)
         .await
         .unwrap()
         .unwrap();
     assert_eq!((done.resealed, done.already), (1, 0));
-    let again = keys::reseal_all(&pool, &MASTER, &new_master)
+    let again = mpppal_api::rotation::reseal_all(&pool, &MASTER, &new_master)
         .await
         .unwrap()
         .unwrap();
@@ -310,7 +310,9 @@ async fn rotating_the_master_key_keeps_every_key_working(pool: PgPool) {
     );
 
     // Under a master key that opens nothing, rotation refuses and changes nothing.
-    let refused = keys::reseal_all(&pool, &[1; 32], &[2; 32]).await.unwrap();
+    let refused = mpppal_api::rotation::reseal_all(&pool, &[1; 32], &[2; 32])
+        .await
+        .unwrap();
     assert!(refused.unwrap_err().contains("nothing was changed"));
     // (Signed a second before the first request, so it is not a replay of it.)
     let later = api_with(pool, new_master)

@@ -3,8 +3,15 @@
 //! The schema lives in `migrations/` and is embedded in the binary; `mpppal serve` applies it at
 //! start. This crate knows no HTTP and no jobs (docs/adr/0009-database-schema.md).
 
+pub mod accounts;
 pub mod audit;
+pub mod budget;
+pub mod escalations;
+pub mod outbox;
+pub mod owners;
+pub mod policies;
 pub mod receipts;
+pub mod transfers;
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgPool, PgPoolOptions};

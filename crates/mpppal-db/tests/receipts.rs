@@ -12,8 +12,9 @@ async fn account(pool: &PgPool, id: &str) {
         .await
         .unwrap();
     sqlx::query(
-        "INSERT INTO accounts (account_id, operator_id, name, solana_address, usdc_token_account, custody_mode)
-         SELECT $1, operator_id, 'agent', $1 || '-pda', $1 || '-ata', 'non_custodial' FROM operators LIMIT 1",
+        "INSERT INTO accounts (account_id, operator_id, name, solana_address, usdc_token_account, custody_mode, wallet_key, agent_address)
+         SELECT $1, operator_id, 'agent', $1 || '-pda', $1 || '-ata', 'non_custodial', $1 || '-key', 'agent'
+         FROM operators LIMIT 1",
     )
     .bind(id)
     .execute(pool)

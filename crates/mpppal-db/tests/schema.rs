@@ -17,12 +17,13 @@ async fn operator(pool: &PgPool) -> sqlx::types::Uuid {
 async fn account(pool: &PgPool, id: &str, handle: Option<&str>) -> Result<(), sqlx::Error> {
     let operator = sqlx::types::Uuid::from_u128(0x6d70_7070_616c);
     sqlx::query(
-        "INSERT INTO accounts (account_id, operator_id, name, handle, solana_address, usdc_token_account, custody_mode)
-         VALUES ($1, $2, 'agent', $3, $1 || '-pda', $1 || '-ata', 'custodial')",
+        "INSERT INTO accounts (account_id, operator_id, name, handle, solana_address, usdc_token_account, custody_mode, wallet_key, agent_address, sealed_agent_seed)
+         VALUES ($1, $2, 'agent', $3, $1 || '-pda', $1 || '-ata', 'custodial', $1 || '-key', 'agent', $4)",
     )
     .bind(id)
     .bind(operator)
     .bind(handle)
+    .bind(vec![0u8; 60])
     .execute(pool)
     .await
     .map(|_| ())
@@ -30,8 +31,8 @@ async fn account(pool: &PgPool, id: &str, handle: Option<&str>) -> Result<(), sq
 
 async fn transfer(pool: &PgPool, id: &str, amount: i64, key: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO transfers (transfer_id, account_id, to_address, amount, idempotency_key)
-         VALUES ($1, 'acct_00000001', 'recipient', $2, $3)",
+        "INSERT INTO transfers (transfer_id, account_id, to_address, amount, idempotency_key, spend_day)
+         VALUES ($1, 'acct_00000001', 'recipient', $2, $3, 0)",
     )
     .bind(id)
     .bind(amount)
@@ -106,4 +107,75 @@ async fn a_session_total_never_exceeds_its_cap(pool: PgPool) {
         .execute(&pool)
         .await;
     assert!(over.is_err());
+}
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn custody_and_budgets_hold_their_invariants(pool: PgPool) {
+    operator(&pool).await;
+    account(&pool, "acct_00000001", None).await.unwrap();
+    // A custodial account must have its sealed seed; a non-custodial one must not.
+    let refused = sqlx::query(
+        "UPDATE accounts SET sealed_agent_seed = NULL WHERE account_id = 'acct_00000001'",
+    )
+    .execute(&pool)
+    .await;
+    assert!(refused.is_err(), "a custodial account without its key");
+    let refused = sqlx::query(
+        "UPDATE accounts SET custody_mode = 'non_custodial' WHERE account_id = 'acct_00000001'",
+    )
+    .execute(&pool)
+    .await;
+    assert!(refused.is_err(), "a non-custodial account holding a key");
+
+    // The budget cannot go negative, and a reservation beyond the cap changes nothing.
+    let mut conn = pool.acquire().await.unwrap();
+    assert_eq!(
+        mpppal_db::budget::reserve(&mut conn, "acct_00000001", 1, 60, 100)
+            .await
+            .unwrap(),
+        Some(60)
+    );
+    assert_eq!(
+        mpppal_db::budget::reserve(&mut conn, "acct_00000001", 1, 41, 100)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        mpppal_db::budget::reserve(&mut conn, "acct_00000001", 1, 40, 100)
+            .await
+            .unwrap(),
+        Some(100)
+    );
+    assert_eq!(
+        mpppal_db::budget::reserve(&mut conn, "acct_00000001", 2, 101, 100)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        mpppal_db::budget::reserved(&mut conn, "acct_00000001", 2)
+            .await
+            .unwrap(),
+        0
+    );
+    mpppal_db::budget::release(&mut conn, "acct_00000001", 1, 100)
+        .await
+        .unwrap();
+    assert!(
+        mpppal_db::budget::release(&mut conn, "acct_00000001", 1, 1)
+            .await
+            .is_err(),
+        "a double release is an error, not free budget"
+    );
+
+    // A policy version whose single cap exceeds its daily cap is refused.
+    let refused = sqlx::query(
+        "INSERT INTO policies (account_id, version, max_single_transfer, max_daily_spend,
+            allowed_counterparties, categories, require_memo, paused, tx_signature, changed_by)
+         VALUES ('acct_00000001', 1, 11, 10, '{}', '{}', false, false, 'sig', 'test')",
+    )
+    .execute(&pool)
+    .await;
+    assert!(refused.is_err());
 }

@@ -49,7 +49,7 @@ pub struct StoredKey {
     pub revoked_at: Option<sqlx::types::time::OffsetDateTime>,
 }
 
-fn random_base62(n: usize) -> String {
+pub(crate) fn random_base62(n: usize) -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     let mut out = String::with_capacity(n);
     while out.len() < n {
@@ -140,64 +140,4 @@ pub async fn revoke(
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
-}
-
-/// What a master-key rotation did.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Resealed {
-    /// Keys moved from the old master key to the new one.
-    pub resealed: usize,
-    /// Keys already under the new master key (an earlier, interrupted or repeated run).
-    pub already: usize,
-}
-
-/// Re-seals every API key from `old` to `new` master key, in one transaction: if any key opens
-/// under neither, nothing changes. Safe to run again.
-pub async fn reseal_all(
-    pool: &PgPool,
-    old: &[u8; 32],
-    new: &[u8; 32],
-) -> Result<Result<Resealed, String>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    let rows: Vec<(String, Vec<u8>)> =
-        sqlx::query_as("SELECT key_id, sealed_key FROM api_keys ORDER BY key_id FOR UPDATE")
-            .fetch_all(&mut *tx)
-            .await?;
-    let mut done = Resealed {
-        resealed: 0,
-        already: 0,
-    };
-    for (key_id, sealed) in rows {
-        if seal::open(new, &key_id, &sealed).is_some() {
-            done.already += 1;
-            continue;
-        }
-        let Some(key) = seal::open(old, &key_id, &sealed) else {
-            // Dropping the transaction rolls back every key re-sealed so far.
-            return Ok(Err(format!(
-                "API key {key_id} opens under neither master key; nothing was changed"
-            )));
-        };
-        sqlx::query("UPDATE api_keys SET sealed_key = $2 WHERE key_id = $1")
-            .bind(&key_id)
-            .bind(seal::seal(new, &key_id, &key))
-            .execute(&mut *tx)
-            .await?;
-        done.resealed += 1;
-    }
-    if done.resealed > 0 {
-        mpppal_db::audit::append(
-            &mut tx,
-            &mpppal_db::audit::Entry {
-                operator_id: None,
-                actor: "cli",
-                action: "master_key.rotated",
-                subject: "api_keys",
-                details: serde_json::json!({ "resealed": done.resealed, "already": done.already }),
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(Ok(done))
 }

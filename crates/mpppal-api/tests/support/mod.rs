@@ -1,6 +1,8 @@
 //! What the API tests share: the local Redis, the clock, and serving the router on a port.
 #![allow(dead_code)] // each test file uses its own part of this
 
+pub mod world;
+
 use mpppal_api::{router, Dependencies};
 use std::sync::Arc;
 
@@ -21,4 +23,92 @@ pub async fn serve(deps: Dependencies) -> String {
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router(Arc::new(deps))).await });
     base
+}
+
+/// A signing client for one API key: every call gets its own timestamp (counting back from now,
+/// within the ±5 minute window), so repeating a request is never refused as a replay.
+pub struct Signed {
+    pub base: String,
+    pub key_id: String,
+    pub secret: String,
+    http: reqwest::Client,
+    calls: std::sync::atomic::AtomicI64,
+}
+
+impl Signed {
+    pub fn new(base: &str, key_id: &str, secret: &str) -> Self {
+        Self {
+            base: base.into(),
+            key_id: key_id.into(),
+            secret: secret.into(),
+            http: reqwest::Client::new(),
+            calls: std::sync::atomic::AtomicI64::new(0),
+        }
+    }
+
+    /// `method path_and_query` with an optional JSON body and `Idempotency-Key`; status and body.
+    pub async fn call(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: Option<&serde_json::Value>,
+        idempotency_key: Option<&str>,
+    ) -> (u16, serde_json::Value) {
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let (status, value, _) = self
+            .send(method, path_and_query, body, idempotency_key)
+            .await;
+        (status, value)
+    }
+
+    /// Like `call`, with the body as raw text and the response headers.
+    pub async fn send(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: String,
+        idempotency_key: Option<&str>,
+    ) -> (u16, serde_json::Value, reqwest::header::HeaderMap) {
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
+        let n = self
+            .calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let timestamp = now() - n % 250;
+        let auth = mpppal_api::auth::signing::authorization(
+            &self.key_id,
+            &self.secret,
+            method,
+            path,
+            query,
+            timestamp,
+            body.as_bytes(),
+        );
+        let mut request = self
+            .http
+            .request(
+                method.parse().unwrap(),
+                format!("{}{path_and_query}", self.base),
+            )
+            .header("authorization", auth);
+        if !body.is_empty() {
+            request = request
+                .header("content-type", "application/json")
+                .body(body);
+        }
+        if let Some(key) = idempotency_key {
+            request = request.header("idempotency-key", key);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        let value = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+        };
+        (status, value, headers)
+    }
 }

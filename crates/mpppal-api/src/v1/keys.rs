@@ -1,32 +1,20 @@
-//! `/v1`: the operator's own identity and API keys, behind the signature check.
+//! The operator's own identity and its API keys.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sqlx::{Postgres, Transaction};
 use std::sync::Arc;
 
+use super::{audit, change_tx, commit};
 use crate::auth::keys::{self, Scope};
-use crate::auth::{verify, Caller};
-use crate::idempotency::{self, Begun};
+use crate::auth::Caller;
+use crate::idempotency;
 use crate::json::ApiJson;
 use crate::problem::Problem;
 use crate::ready::Dependencies;
-
-pub fn router(deps: Arc<Dependencies>) -> Router<Arc<Dependencies>> {
-    Router::new()
-        .route("/v1/operator", get(operator))
-        .route("/v1/api-keys", get(list_keys).post(create_key))
-        .route("/v1/api-keys/{key_id}", delete(revoke_key))
-        .layer(axum::middleware::from_fn_with_state(
-            deps,
-            verify::authenticate,
-        ))
-}
 
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -34,18 +22,24 @@ pub struct Operator {
     operator_id: String,
     key_id: String,
     scopes: Vec<Scope>,
+    /// The key that owns this operator's wallets on chain and pays their rent and fees: fund it
+    /// with SOL before creating accounts. `null` until the operator has one (ADR 0012).
+    owner_address: Option<String>,
 }
 
 /// Who is calling: the operator and key behind this request's signature.
 #[utoipa::path(get, path = "/v1/operator", responses((status = 200, body = Operator)))]
 pub(crate) async fn operator(
+    State(deps): State<Arc<Dependencies>>,
     Extension(caller): Extension<Caller>,
 ) -> Result<Json<Operator>, Problem> {
     caller.require(Scope::Read)?;
+    let owner_address = crate::custody::owner_address(&deps.db, caller.operator_id).await?;
     Ok(Json(Operator {
         operator_id: caller.operator_id.to_string(),
         key_id: caller.key_id,
         scopes: caller.scopes,
+        owner_address,
     }))
 }
 
@@ -96,39 +90,6 @@ pub struct CreatedApiKey {
     /// `Idempotency-Key` retry replays the creation).
     secret: Option<String>,
     scopes: Vec<Scope>,
-}
-
-/// The transaction a change runs in: claimed under the request's `Idempotency-Key` when it has
-/// one (or the saved response of the first request with that key), a plain one otherwise.
-async fn change_tx(
-    deps: &Dependencies,
-    caller: &Caller,
-    key: Option<&str>,
-    fingerprint: [u8; 32],
-) -> Result<Result<Transaction<'static, Postgres>, Response>, Problem> {
-    match key {
-        Some(key) => Ok(
-            match idempotency::begin(&deps.db, caller.operator_id, key, &fingerprint).await? {
-                Begun::Fresh(tx) => Ok(tx),
-                Begun::Replay(response) => Err(response),
-            },
-        ),
-        None => Ok(Ok(deps.db.begin().await.map_err(Problem::database)?)),
-    }
-}
-
-/// Commits `tx`, saving `saved` as the response a retry with the same key gets.
-async fn commit(
-    tx: Transaction<'static, Postgres>,
-    caller: &Caller,
-    key: Option<&str>,
-    status: StatusCode,
-    saved: &str,
-) -> Result<(), Problem> {
-    match key {
-        Some(key) => idempotency::finish(tx, caller.operator_id, key, status, saved).await,
-        None => tx.commit().await.map_err(Problem::database),
-    }
 }
 
 /// A new key for the caller's operator, with at most the caller's own scopes. With an
@@ -221,27 +182,4 @@ pub(crate) async fn revoke_key(
     audit(&mut tx, &caller, "api_key.revoked", &key_id, json!({})).await?;
     commit(tx, &caller, key.as_deref(), StatusCode::NO_CONTENT, "").await?;
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-/// Records what `caller` did, in the transaction of the change itself.
-async fn audit(
-    tx: &mut sqlx::PgConnection,
-    caller: &Caller,
-    action: &str,
-    subject: &str,
-    details: serde_json::Value,
-) -> Result<(), Problem> {
-    mpppal_db::audit::append(
-        tx,
-        &mpppal_db::audit::Entry {
-            operator_id: Some(caller.operator_id),
-            actor: &caller.key_id,
-            action,
-            subject,
-            details,
-        },
-    )
-    .await
-    .map(|_| ())
-    .map_err(Problem::database)
 }

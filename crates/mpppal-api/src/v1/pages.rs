@@ -1,0 +1,56 @@
+//! Cursor pagination shared by the lists: newest first, a cursor of `<created µs>.<id>` that the
+//! client passes back untouched, and one row more than asked to tell whether a page follows.
+
+use axum::http::StatusCode;
+
+use crate::problem::Problem;
+
+fn bad(code: &'static str, detail: impl Into<String>) -> Problem {
+    Problem::new(StatusCode::BAD_REQUEST, code, detail)
+}
+
+/// `limit` as asked (1 to 100, 50 when absent), or 400 `invalid_query`.
+pub fn limit(asked: Option<i64>) -> Result<i64, Problem> {
+    let limit = asked.unwrap_or(50);
+    if (1..=100).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(bad("invalid_query", "limit must be 1 to 100"))
+    }
+}
+
+/// A cursor this API returned for ids starting with `prefix`: (created µs, id).
+pub fn parse_cursor<'a>(cursor: &'a str, prefix: &str) -> Result<(i64, &'a str), Problem> {
+    let invalid = || bad("invalid_cursor", "cursor is not one this API returned");
+    let (micros, id) = cursor.split_once('.').ok_or_else(invalid)?;
+    let micros = micros.parse().map_err(|_| invalid())?;
+    let well_formed =
+        id.starts_with(prefix) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if well_formed {
+        Ok((micros, id))
+    } else {
+        Err(invalid())
+    }
+}
+
+/// Cuts `rows` (fetched with `limit + 1`) to a page, and the cursor of the next one.
+pub fn page<T>(
+    mut rows: Vec<T>,
+    limit: i64,
+    cursor_of: impl Fn(&T) -> (i64, &str),
+) -> (Vec<T>, Option<String>) {
+    if rows.len() as i64 <= limit {
+        return (rows, None);
+    }
+    rows.truncate(limit as usize);
+    let next = rows.last().map(|row| {
+        let (micros, id) = cursor_of(row);
+        format!("{micros}.{id}")
+    });
+    (rows, next)
+}
+
+/// A query string's problem as 400 `invalid_query`.
+pub fn invalid_query(rejection: axum::extract::rejection::QueryRejection) -> Problem {
+    bad("invalid_query", rejection.body_text())
+}

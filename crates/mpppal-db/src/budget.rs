@@ -1,0 +1,64 @@
+//! Daily budgets: what the API has reserved against an account's `max_daily_spend`, per UTC day.
+//! A reservation is one conditional upsert, so concurrent payments queue on the day's row and
+//! the total can never pass the cap, however many race.
+
+use sqlx::PgConnection;
+
+/// Adds `amount` to the account's reservations for `day` if the total stays within `cap`; the
+/// new total, or `None` (and no change) if it would not fit.
+pub async fn reserve(
+    conn: &mut PgConnection,
+    account_id: &str,
+    day: i64,
+    amount: i64,
+    cap: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO daily_spend (account_id, day, reserved)
+         SELECT $1, $2, $3 WHERE $3 <= $4
+         ON CONFLICT (account_id, day) DO UPDATE
+             SET reserved = daily_spend.reserved + EXCLUDED.reserved
+             WHERE daily_spend.reserved + EXCLUDED.reserved <= $4
+         RETURNING reserved",
+    )
+    .bind(account_id)
+    .bind(day)
+    .bind(amount)
+    .bind(cap)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Gives back `amount` reserved on `day` by a payment that will not happen.
+pub async fn release(
+    conn: &mut PgConnection,
+    account_id: &str,
+    day: i64,
+    amount: i64,
+) -> Result<(), sqlx::Error> {
+    // The CHECK (reserved >= 0) turns a double release into an error rather than free budget.
+    sqlx::query(
+        "UPDATE daily_spend SET reserved = reserved - $3 WHERE account_id = $1 AND day = $2",
+    )
+    .bind(account_id)
+    .bind(day)
+    .bind(amount)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// What is reserved on `day` (0 when nothing is).
+pub async fn reserved(
+    conn: &mut PgConnection,
+    account_id: &str,
+    day: i64,
+) -> Result<i64, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT reserved FROM daily_spend WHERE account_id = $1 AND day = $2")
+            .bind(account_id)
+            .bind(day)
+            .fetch_optional(conn)
+            .await?;
+    Ok(found.unwrap_or(0))
+}

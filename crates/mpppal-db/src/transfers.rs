@@ -1,0 +1,160 @@
+//! Transfers: one row per payment an account was asked to make, scoped to its operator through
+//! the account.
+
+use sqlx::types::Uuid;
+use sqlx::PgConnection;
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Transfer {
+    pub transfer_id: String,
+    pub account_id: String,
+    pub to_address: String,
+    pub amount: i64,
+    pub memo: Option<String>,
+    pub category: Option<String>,
+    pub idempotency_key: String,
+    pub tx_signature: Option<String>,
+    pub status: String,
+    pub rejection_reason: Option<String>,
+    pub spend_day: i64,
+    pub owner_cosigned: bool,
+    pub created_at: String,
+    pub settled_at: Option<String>,
+    pub created_micros: i64,
+}
+
+const COLUMNS: &str = "t.transfer_id, t.account_id, t.to_address, t.amount, t.memo, t.category,
+    t.idempotency_key, t.tx_signature, t.status::text AS status, t.rejection_reason, t.spend_day,
+    t.owner_cosigned,
+    to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS created_at,
+    to_char(t.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS settled_at,
+    (extract(epoch FROM t.created_at) * 1000000)::bigint AS created_micros";
+
+#[derive(Clone, Debug)]
+pub struct NewTransfer<'a> {
+    pub transfer_id: &'a str,
+    pub account_id: &'a str,
+    pub to_address: &'a str,
+    pub amount: i64,
+    pub memo: Option<&'a str>,
+    pub category: Option<&'a str>,
+    pub idempotency_key: &'a str,
+    /// `pending`, `pending_approval` or `rejected` (then with `rejection_reason`).
+    pub status: &'a str,
+    pub rejection_reason: Option<&'a str>,
+    pub spend_day: i64,
+}
+
+pub async fn insert(
+    conn: &mut PgConnection,
+    new: &NewTransfer<'_>,
+) -> Result<Transfer, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO transfers (transfer_id, account_id, to_address, amount, memo, category,
+                                idempotency_key, status, rejection_reason, spend_day)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::transfer_status, $9, $10)",
+    )
+    .bind(new.transfer_id)
+    .bind(new.account_id)
+    .bind(new.to_address)
+    .bind(new.amount)
+    .bind(new.memo)
+    .bind(new.category)
+    .bind(new.idempotency_key)
+    .bind(new.status)
+    .bind(new.rejection_reason)
+    .bind(new.spend_day)
+    .execute(&mut *conn)
+    .await?;
+    let found = get(conn, new.transfer_id).await?;
+    Ok(found.expect("just inserted"))
+}
+
+/// A transfer by id, whoever's it is (for the API's own follow-ups, never for answers).
+pub async fn get(
+    conn: &mut PgConnection,
+    transfer_id: &str,
+) -> Result<Option<Transfer>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM transfers t WHERE t.transfer_id = $1");
+    sqlx::query_as(&sql)
+        .bind(transfer_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The operator's transfer `transfer_id`; another operator's is `None`, like a missing one.
+pub async fn find(
+    conn: &mut PgConnection,
+    operator_id: Uuid,
+    transfer_id: &str,
+) -> Result<Option<Transfer>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM transfers t JOIN accounts a USING (account_id)
+         WHERE a.operator_id = $1 AND t.transfer_id = $2"
+    );
+    sqlx::query_as(&sql)
+        .bind(operator_id)
+        .bind(transfer_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// What a transfer list is narrowed to.
+#[derive(Clone, Debug, Default)]
+pub struct Filter<'a> {
+    pub account_id: Option<&'a str>,
+    pub status: Option<&'a str>,
+    /// Start after this (created_micros, transfer_id), newest first.
+    pub after: Option<(i64, &'a str)>,
+}
+
+pub async fn list(
+    conn: &mut PgConnection,
+    operator_id: Uuid,
+    filter: &Filter<'_>,
+    limit: i64,
+) -> Result<Vec<Transfer>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM transfers t JOIN accounts a USING (account_id)
+         WHERE a.operator_id = $1
+           AND ($2::varchar IS NULL OR t.account_id = $2)
+           AND ($3::transfer_status IS NULL OR t.status = $3::transfer_status)
+           AND ($4::bigint IS NULL
+                OR (t.created_at, t.transfer_id)
+                   < (TIMESTAMPTZ 'epoch' + $4::bigint * INTERVAL '1 microsecond', $5::varchar))
+         ORDER BY t.created_at DESC, t.transfer_id DESC
+         LIMIT $6"
+    );
+    sqlx::query_as(&sql)
+        .bind(operator_id)
+        .bind(filter.account_id)
+        .bind(filter.status)
+        .bind(filter.after.map(|a| a.0))
+        .bind(filter.after.map(|a| a.1))
+        .bind(limit)
+        .fetch_all(conn)
+        .await
+}
+
+/// Moves a transfer waiting for approval to `pending` (approved: the owner co-signs) or to
+/// `rejected` with `reason`. False if it was no longer waiting.
+pub async fn decide(
+    conn: &mut PgConnection,
+    transfer_id: &str,
+    approved: bool,
+    reason: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE transfers
+         SET status = CASE WHEN $2 THEN 'pending' ELSE 'rejected' END::transfer_status,
+             owner_cosigned = $2,
+             rejection_reason = CASE WHEN $2 THEN NULL ELSE $3 END
+         WHERE transfer_id = $1 AND status = 'pending_approval'",
+    )
+    .bind(transfer_id)
+    .bind(approved)
+    .bind(reason)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
