@@ -100,7 +100,9 @@ pub async fn run() {
         let raw_rate = PER_ROUND as f64 / start.elapsed().as_secs_f64();
         let start = Instant::now();
         for rows in &ours {
-            let outcomes = ingest(&pool, rows).await.expect("ingest");
+            let outcomes = ingest(&mut pool.acquire().await.unwrap(), rows)
+                .await
+                .expect("ingest");
             assert!(outcomes.iter().all(|o| *o == Outcome::Stored));
         }
         let our_rate = PER_ROUND as f64 / start.elapsed().as_secs_f64();

@@ -43,7 +43,8 @@ use crate::ready::{check, Checks, Dependencies};
         crate::v1::list_escalations,
         crate::v1::get_escalation,
         crate::v1::approve_escalation,
-        crate::v1::deny_escalation
+        crate::v1::deny_escalation,
+        crate::v1::report_receipts
     ),
     components(schemas(Health, Ready, Checks))
 )]

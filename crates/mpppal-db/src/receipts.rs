@@ -3,7 +3,7 @@
 //! a conflict, never a silent overwrite.
 
 use sqlx::types::time::OffsetDateTime;
-use sqlx::PgPool;
+use sqlx::PgConnection;
 
 /// One receipt as reported (already checked: signature, amounts, account ownership).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,7 +32,10 @@ pub enum Outcome {
 }
 
 /// Stores `batch` in one round trip (plus one to classify any it did not store).
-pub async fn ingest(pool: &PgPool, batch: &[NewReceipt]) -> Result<Vec<Outcome>, sqlx::Error> {
+pub async fn ingest(
+    conn: &mut PgConnection,
+    batch: &[NewReceipt],
+) -> Result<Vec<Outcome>, sqlx::Error> {
     let column = |f: fn(&NewReceipt) -> String| batch.iter().map(f).collect::<Vec<_>>();
     let accounts = column(|r| r.account_id.clone());
     let challenges = column(|r| r.challenge_id.clone());
@@ -54,7 +57,7 @@ pub async fn ingest(pool: &PgPool, batch: &[NewReceipt]) -> Result<Vec<Outcome>,
     .bind(batch.iter().map(|r| r.category.to_vec()).collect::<Vec<_>>())
     .bind(batch.iter().map(|r| r.expires_at).collect::<Vec<_>>())
     .bind(batch.iter().map(|r| r.signature.to_vec()).collect::<Vec<_>>())
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let stored: std::collections::HashSet<(String, String)> = stored.into_iter().collect();
     let mut outcomes = vec![Outcome::Stored; batch.len()];
@@ -87,7 +90,7 @@ pub async fn ingest(pool: &PgPool, batch: &[NewReceipt]) -> Result<Vec<Outcome>,
             .map(|&i| challenges[i].clone())
             .collect::<Vec<_>>(),
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let existing: std::collections::HashMap<(String, String), Vec<u8>> =
         existing.into_iter().map(|(a, c, s)| ((a, c), s)).collect();

@@ -51,11 +51,15 @@ async fn a_batch_is_stored_once_and_resending_it_changes_nothing(pool: PgPool) {
         .map(|n| receipt("acct_00000001", n, 1_000))
         .collect();
     assert_eq!(
-        ingest(&pool, &batch).await.unwrap(),
+        ingest(&mut pool.acquire().await.unwrap(), &batch)
+            .await
+            .unwrap(),
         vec![Outcome::Stored; 50]
     );
     assert_eq!(
-        ingest(&pool, &batch).await.unwrap(),
+        ingest(&mut pool.acquire().await.unwrap(), &batch)
+            .await
+            .unwrap(),
         vec![Outcome::Duplicate; 50]
     );
     assert_eq!(total(&pool).await, (50, 50_000));
@@ -64,9 +68,12 @@ async fn a_batch_is_stored_once_and_resending_it_changes_nothing(pool: PgPool) {
 #[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
 async fn another_receipt_under_a_used_challenge_id_is_a_conflict(pool: PgPool) {
     account(&pool, "acct_00000001").await;
-    ingest(&pool, &[receipt("acct_00000001", 1, 1_000)])
-        .await
-        .unwrap();
+    ingest(
+        &mut pool.acquire().await.unwrap(),
+        &[receipt("acct_00000001", 1, 1_000)],
+    )
+    .await
+    .unwrap();
     let mixed = [
         receipt("acct_00000001", 1, 9_000), // same challenge, different receipt
         receipt("acct_00000001", 2, 1_000), // new
@@ -75,7 +82,9 @@ async fn another_receipt_under_a_used_challenge_id_is_a_conflict(pool: PgPool) {
         receipt("acct_00000001", 3, 5_000), // a different one under the same id, same batch
     ];
     assert_eq!(
-        ingest(&pool, &mixed).await.unwrap(),
+        ingest(&mut pool.acquire().await.unwrap(), &mixed)
+            .await
+            .unwrap(),
         [
             Outcome::Conflict,
             Outcome::Stored,
@@ -99,7 +108,9 @@ async fn a_bad_row_fails_the_whole_batch(pool: PgPool) {
         receipt("acct_00000001", 2, 0),
     ];
     assert!(
-        ingest(&pool, &batch).await.is_err(),
+        ingest(&mut pool.acquire().await.unwrap(), &batch)
+            .await
+            .is_err(),
         "a zero amount is refused"
     );
     assert_eq!(

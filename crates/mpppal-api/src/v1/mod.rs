@@ -7,6 +7,7 @@ mod keys;
 mod pages;
 mod policies;
 mod policy_body;
+mod receipts;
 mod transfers;
 
 pub(crate) use accounts::*;
@@ -14,6 +15,7 @@ pub use escalations::expire_due;
 pub(crate) use escalations::*;
 pub(crate) use keys::*;
 pub(crate) use policies::*;
+pub(crate) use receipts::*;
 pub(crate) use transfers::*;
 
 use axum::http::StatusCode;
@@ -59,6 +61,7 @@ pub fn router(deps: Arc<Dependencies>) -> Router<Arc<Dependencies>> {
             "/v1/escalations/{escalation_id}/deny",
             post(deny_escalation),
         )
+        .route("/v1/receipts", post(report_receipts))
         .layer(axum::middleware::from_fn_with_state(
             deps,
             verify::authenticate,

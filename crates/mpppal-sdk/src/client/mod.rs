@@ -3,7 +3,8 @@
 //! Before anything is signed the client picks a challenge it can pay, lets the application vet
 //! it (price, recipient), checks the wallet's policy with the same rules the chain enforces and
 //! the wallet's balance, and only then signs. A payment the policy refuses is never signed and
-//! nothing reaches the chain. Receipts of paid responses go to a pluggable [`ReceiptReporter`].
+//! nothing reaches the chain. Receipts of paid responses go to a pluggable [`ReceiptReporter`]:
+//! [`ApiReporter`] sends deferred receipts to the MPPPal operator API for settlement.
 //!
 //! It pays with an MPPPal deferred receipt where the paywall offers one, and otherwise with a
 //! Policy Program transfer whose fees the server sponsors (pull mode), which any MPP `solana`
@@ -15,6 +16,7 @@
 //! [`KeypairClient`] pays from a plain keypair instead: a direct `transferChecked`, pull where
 //! the server sponsors fees and push otherwise.
 
+mod api_reporter;
 mod choose;
 mod error;
 mod keypair;
@@ -25,10 +27,11 @@ mod report;
 mod sessions;
 mod sign;
 
+pub use api_reporter::{ApiCredentials, ApiReporter, Delivered};
 pub use choose::{ChargeOffer, PayBy, Vet};
 pub use error::PayError;
 pub use keypair::KeypairClient;
 pub use middleware::{Payment, PaymentMiddleware};
 pub use paying::{AgentWallet, PaidResponse, PayingClient, ACCEPT_PAYMENT};
-pub use report::{MemoryReporter, PaidReceipt, ReceiptReporter};
+pub use report::{DeferredReceipt, MemoryReporter, PaidReceipt, ReceiptReporter};
 pub use sessions::OpenSession;

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::choose::{choose, ChargeOffer, PayBy, Vet};
-use super::report::{PaidReceipt, ReceiptReporter};
+use super::report::{DeferredReceipt, PaidReceipt, ReceiptReporter};
 use super::PayError;
 use crate::chain::RpcChain;
 use crate::wallets::WalletReader;
@@ -194,20 +194,24 @@ impl PayingClient {
         }
 
         let mut pushed = None;
+        let mut deferred = None;
         let payload = match offer.pay_by {
             PayBy::Receipt { ttl } => {
                 let ttl = self.receipt_ttl.as_secs().min(u64::from(ttl)) as i64;
-                ChargePayload::Receipt(
-                    sign_receipt(
-                        &self.wallet.agent,
-                        &self.wallet.wallet,
-                        &offer.charge,
-                        &offer.challenge.id,
-                        now + ttl,
-                        self.category.as_deref(),
-                    )
-                    .map_err(|e| PayError::Build(e.to_string()))?,
+                let signed = sign_receipt(
+                    &self.wallet.agent,
+                    &self.wallet.wallet,
+                    &offer.charge,
+                    &offer.challenge.id,
+                    now + ttl,
+                    self.category.as_deref(),
                 )
+                .map_err(|e| PayError::Build(e.to_string()))?;
+                deferred = Some(DeferredReceipt {
+                    mint: offer.charge.mint.map(|m| m.to_string()).unwrap_or_default(),
+                    payload: signed.clone(),
+                });
+                ChargePayload::Receipt(signed)
             }
             PayBy::SponsoredTransaction { fee_payer } => {
                 let instructions = self.policy_transfers(&offer, &snapshot)?;
@@ -258,6 +262,7 @@ impl PayingClient {
                     amount: offer.charge.amount,
                     recipient: offer.charge.recipient.to_string(),
                     receipt: receipt.clone(),
+                    deferred,
                 })
                 .await;
         }

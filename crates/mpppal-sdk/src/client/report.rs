@@ -13,6 +13,15 @@ pub struct PaidReceipt {
     pub recipient: String,
     /// The server's `Payment-Receipt`.
     pub receipt: Receipt,
+    /// When the agent paid with a deferred receipt: what it signed, for MPPPal to settle.
+    pub deferred: Option<DeferredReceipt>,
+}
+
+/// A deferred receipt as signed: the mint it pays in and the credential's payload.
+#[derive(Clone, Debug)]
+pub struct DeferredReceipt {
+    pub mint: String,
+    pub payload: mpppal_solana::method::ReceiptPayload,
 }
 
 #[async_trait]

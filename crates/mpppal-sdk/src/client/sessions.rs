@@ -296,6 +296,7 @@ impl PayingClient {
                                 amount: session.price,
                                 recipient: session.accounts.payee.to_string(),
                                 receipt: r.clone(),
+                                deferred: None,
                             })
                             .await;
                     }
