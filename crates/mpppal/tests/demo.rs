@@ -2,27 +2,39 @@
 
 use std::process::Command;
 
-#[test]
-fn demo_runs_the_story_and_balances_add_up() {
-    let output = Command::new(env!("CARGO_BIN_EXE_mpppal"))
-        .arg("demo")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("the binary runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
+/// Runs `mpppal demo` with `env` added and `unset` removed; its stdout, after checking it
+/// succeeded and told the whole story.
+fn demo(env: &[(&str, String)], unset: &[&str]) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mpppal"));
+    command.arg("demo").env_remove("RUST_LOG");
+    for name in unset {
+        command.env_remove(name);
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     assert!(
         output.status.success(),
         "demo failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
     for expected in [
+        "@research-agent.mpppal  wallet PDA",
+        "policy v1: max_single_transfer 5.000000 USDC",
         "refused on chain: payment denied: the amount is above max_single_transfer",
         "refused on chain: payment escalated",
+        "HTTP 422 payment_denied: over_single_transfer_limit",
+        "is pending_approval, escalation esc_",
+        "escalation approved; the transfer is queued for settlement",
         "HTTP 200 OK after paying 0.050000 USDC",
+        "receipts reported to MPPPal: 1 stored",
         "1000 requests paid 1.000000 USDC; on-chain transactions for the session so far: 1",
         "closed: provider paid 1.000000 USDC, 1.000000 USDC refunded to the wallet",
-        "agent wallet   94.450000 USDC",
-        "1003 paid requests settled in 5 payment transactions",
+        "agent wallet   97.450000 USDC",
+        "1002 paid requests settled in 4 payment transactions",
+        "1 transfer approved and queued for settlement, 1 rejected by policy, 1 receipt",
     ] {
         assert!(
             stdout.contains(expected),
@@ -31,6 +43,45 @@ fn demo_runs_the_story_and_balances_add_up() {
     }
     // Program prints of the native build stay out of the story.
     assert!(!stdout.contains("AnchorError"), "{stdout}");
+    stdout
+}
+
+#[test]
+fn demo_runs_the_story_on_throwaway_servers_of_its_own() {
+    // A fresh machine: nothing configured, so the demo starts PostgreSQL and Redis itself.
+    let stdout = demo(&[], &["DATABASE_URL", "REDIS_URL"]);
+    assert!(
+        stdout.contains("throwaway PostgreSQL and Redis servers"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn demo_uses_configured_servers_and_drops_its_database() {
+    let server = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let redis =
+        std::env::var("MPPPAL_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let stdout = demo(
+        &[("DATABASE_URL", server.clone()), ("REDIS_URL", redis)],
+        &[],
+    );
+    let name = stdout
+        .split("(database ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .unwrap_or_else(|| panic!("no database named in:\n{stdout}"))
+        .to_string();
+    assert!(name.starts_with("mpppal_demo_"), "{name}");
+    let left: i64 = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let pool = mpppal_db::connect(&server).await.unwrap();
+        sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname = $1")
+            .bind(&name)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(left, 0, "the demo left its database {name} behind");
 }
 
 #[test]

@@ -1,18 +1,24 @@
 //! The demo story, all over real HTTP and Solana JSON-RPC on loopback: an operator creates an
-//! agent wallet with a policy; the chain refuses what the policy forbids and accepts the owner's
-//! co-signature; the agent pays a paid API per request (a standard MPP charge) and through a
-//! payment session of 1,000 requests that settles in two transactions.
+//! agent account and its policy through the MPPPal operator API (on PostgreSQL and Redis); the
+//! chain refuses what the policy forbids; the API refuses too, and holds a payment above the
+//! escalation threshold for the operator's approval; the agent pays a paid API per request (a
+//! standard MPP charge), with a deferred receipt it reports to MPPPal, and through a payment
+//! session of 1,000 requests that settles in two transactions.
 
 mod narrator;
+mod operator;
+mod services;
 mod world;
 
 use anyhow::{Context, Result};
-use mpppal_policy_program::{PolicyArgs, TransferArgs};
-use mpppal_sdk::client::{AgentWallet, MemoryReporter, PayingClient};
+use mpppal_policy_program::TransferArgs;
+use mpppal_sdk::client::{AgentWallet, ApiCredentials, ApiReporter, PayingClient};
 use mpppal_sdk::paywall::RpcChain;
 use mpppal_solana::address;
 use mpppal_solana::policy_ix::{self, PaymentAccounts};
+use mpppal_solana::Pubkey;
 use narrator::{usdc, Narrator};
+use serde_json::json;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::io::Write;
@@ -24,59 +30,101 @@ const SESSION_REQUESTS: u64 = 1_000;
 /// Price of one session request (0.001 USDC) and of one charged request (0.05 USDC).
 const SESSION_PRICE: u64 = 1_000;
 const CHARGE_PRICE: u64 = 50_000;
+/// Price of one report, paid by deferred receipt (0.02 USDC).
+const REPORT_PRICE: u64 = 20_000;
 
 pub async fn story(out: Box<dyn Write + Send>) -> Result<()> {
     let mut n = Narrator::new(out);
     n.step("Starting an embedded Solana chain behind JSON-RPC, and a paid API behind the MPPPal paywall");
-    let w = world::World::start(CHARGE_PRICE, SESSION_PRICE).await?;
+    let w = world::World::start(CHARGE_PRICE, SESSION_PRICE, REPORT_PRICE).await?;
     n.detail(&format!("chain  {}", w.rpc_url));
     n.detail(&format!(
-        "API    {}  (/charge {} per request, /session {} per request)",
+        "API    {}  (/charge {} per request, /report {} by deferred receipt, /session {} per request)",
         w.api,
         usdc(CHARGE_PRICE),
+        usdc(REPORT_PRICE),
         usdc(SESSION_PRICE)
     ));
 
-    let owner = Keypair::new();
-    let agent = Keypair::new();
-    w.airdrop(&owner.pubkey()).await?;
-    let policy = PolicyArgs {
-        max_single_transfer: 5 * USDC,
-        max_daily_spend: 50 * USDC,
-        allowed_counterparties: vec![],
-        categories: vec![],
-        require_memo: false,
-        escalation_threshold: Some(2 * USDC),
-        paused: false,
-    };
-    n.step("Operator creates an agent wallet with a policy");
-    n.detail(&format!(
-        "max_single_transfer {}, max_daily_spend {}, escalation above {}",
-        usdc(policy.max_single_transfer),
-        usdc(policy.max_daily_spend),
-        usdc(2 * USDC)
-    ));
-    let wallet_key = Keypair::new().pubkey();
-    let create = policy_ix::create_wallet(
-        &owner.pubkey(),
-        &wallet_key,
-        &agent.pubkey(),
-        &w.mint,
-        policy,
+    n.step("Starting the MPPPal operator API on PostgreSQL and Redis");
+    let services = services::Services::start().await?;
+    n.detail(&services.description);
+    let result = with_operator(&mut n, &w, &services).await;
+    services.stop().await;
+    result
+}
+
+async fn with_operator(
+    n: &mut Narrator,
+    w: &world::World,
+    services: &services::Services,
+) -> Result<()> {
+    let op = operator::OperatorApi::start(&services.database_url, &services.redis_url, &w.rpc_url)
+        .await?;
+    n.detail(&format!("operator API {}  (key {})", op.base, op.key_id));
+
+    n.step(
+        "Operator funds its owner key and creates an agent account with a policy, through the API",
     );
-    n.tx(w.send(&[create], &owner, &[]).await)?;
-    let wallet = address::wallet(&wallet_key);
-    n.detail(&format!("wallet PDA {wallet}"));
+    let me = op.expect("GET", "/v1/operator", None, 200).await?;
+    let owner: Pubkey = me["ownerAddress"]
+        .as_str()
+        .context("the operator has no owner key")?
+        .parse()?;
+    w.airdrop(&owner).await?;
+    n.count_tx();
+    let agent = Keypair::new();
+    let account = op
+        .expect(
+            "POST",
+            "/v1/accounts",
+            Some(&json!({
+                "name": "Research agent",
+                "handle": "@research-agent.mpppal",
+                "custody": "non_custodial",
+                "agentPublicKey": agent.pubkey().to_string(),
+                "policy": {
+                    "maxSingleTransfer": 5 * USDC,
+                    "maxDailySpend": 50 * USDC,
+                    "escalationThreshold": 2 * USDC,
+                },
+            })),
+            201,
+        )
+        .await?;
+    n.count_tx();
+    let account_id = account["accountId"]
+        .as_str()
+        .context("no accountId")?
+        .to_string();
+    let wallet: Pubkey = account["solanaAddress"]
+        .as_str()
+        .context("no wallet")?
+        .parse()?;
+    n.detail(&format!(
+        "{account_id} {}  wallet PDA {wallet}",
+        account["handle"].as_str().unwrap_or_default()
+    ));
+    n.detail(&format!(
+        "policy v{}: max_single_transfer {}, max_daily_spend {}, escalation above {} (on chain: {})",
+        account["policy"]["version"],
+        usdc(5 * USDC),
+        usdc(50 * USDC),
+        usdc(2 * USDC),
+        account["policy"]["txSignature"].as_str().unwrap_or_default()
+    ));
 
     n.step("Faucet funds the wallet with 100 USDC");
     w.faucet(&wallet, 100 * USDC).await?;
     n.count_tx();
 
-    let payment = |amount: u64, nonce: u64, cosigner: Option<&Keypair>| {
+    let fee_payer = Keypair::new();
+    w.airdrop(&fee_payer.pubkey()).await?;
+    let payment = |amount: u64, nonce: u64| {
         policy_ix::transfer(
             &PaymentAccounts {
                 agent: agent.pubkey(),
-                owner_cosigner: cosigner.map(|k| k.pubkey()),
+                owner_cosigner: None,
                 wallet,
                 mint: w.mint,
                 destination: address::token_account(&w.provider, &w.mint),
@@ -89,32 +137,88 @@ pub async fn story(out: Box<dyn Write + Send>) -> Result<()> {
             },
         )
     };
-    n.step("Agent pays the provider 1.50 USDC directly (allowed)");
+    n.step("Agent pays the provider 1.50 USDC directly on chain (allowed)");
     n.tx(w
-        .send(&[payment(1_500_000, 0, None)], &owner, &[&agent])
+        .send(&[payment(1_500_000, 0)], &fee_payer, &[&agent])
         .await)?;
     n.step("Agent tries to pay 7.00 USDC (over the single-transfer cap)");
-    n.refused(
-        w.send(&[payment(7 * USDC, 1, None)], &owner, &[&agent])
-            .await,
-    )?;
+    n.refused(w.send(&[payment(7 * USDC, 1)], &fee_payer, &[&agent]).await)?;
     n.step("Agent tries to pay 3.00 USDC without the owner (above the escalation threshold)");
-    n.refused(
-        w.send(&[payment(3 * USDC, 1, None)], &owner, &[&agent])
-            .await,
-    )?;
-    n.step("Owner co-signs the same 3.00 USDC payment");
-    n.tx(w
-        .send(&[payment(3 * USDC, 1, Some(&owner))], &owner, &[&agent])
-        .await)?;
+    n.refused(w.send(&[payment(3 * USDC, 1)], &fee_payer, &[&agent]).await)?;
 
+    n.step("Through the API: 7.00 USDC is refused before anything is signed");
+    let provider = w.provider.to_string();
+    let (status, refused) = op
+        .call(
+            "POST",
+            "/v1/transfers",
+            Some(&json!({"accountId": account_id, "to": provider, "amount": 7 * USDC})),
+        )
+        .await?;
+    anyhow::ensure!(
+        status == 422,
+        "the API accepted a payment over the cap: {refused}"
+    );
+    n.detail(&format!(
+        "HTTP 422 {}: {} (recorded as {}, rejected)",
+        refused["code"].as_str().unwrap_or_default(),
+        refused["reason"].as_str().unwrap_or_default(),
+        refused["transferId"].as_str().unwrap_or_default()
+    ));
+    n.step("Through the API: 3.00 USDC waits for the operator, who approves it");
+    let waiting = op
+        .expect(
+            "POST",
+            "/v1/transfers",
+            Some(&json!({"accountId": account_id, "to": provider, "amount": 3 * USDC, "memo": "demo: invoice"})),
+            202,
+        )
+        .await?;
+    let escalation = waiting["escalationId"]
+        .as_str()
+        .context("no escalationId")?;
+    n.detail(&format!(
+        "HTTP 202: {} is {}, escalation {escalation}",
+        waiting["transferId"].as_str().unwrap_or_default(),
+        waiting["status"].as_str().unwrap_or_default()
+    ));
+    let approved = op
+        .expect(
+            "POST",
+            &format!("/v1/escalations/{escalation}/approve"),
+            Some(&json!({"note": "expected invoice"})),
+            200,
+        )
+        .await?;
+    n.detail(&format!(
+        "escalation {}; the transfer is queued for settlement with the owner's co-signature",
+        approved["status"].as_str().unwrap_or_default()
+    ));
+
+    // The agent reports what it pays with a key of its own that can do nothing else.
+    let agent_key = op
+        .expect(
+            "POST",
+            "/v1/api-keys",
+            Some(&json!({"name": "research agent", "scopes": ["agent"]})),
+            201,
+        )
+        .await?;
+    let reporter = Arc::new(ApiReporter::new(
+        ApiCredentials {
+            base_url: op.base.clone(),
+            key_id: agent_key["keyId"].as_str().context("no keyId")?.into(),
+            secret: agent_key["secret"].as_str().context("no secret")?.into(),
+        },
+        account_id.clone(),
+    ));
     let client = PayingClient::new(
         AgentWallet {
             agent: agent.insecure_clone(),
             wallet,
         },
         Arc::new(RpcChain::new(w.rpc_url.clone())),
-        Arc::new(MemoryReporter::default()),
+        reporter.clone(),
     )
     .with_max_price(USDC);
 
@@ -131,6 +235,25 @@ pub async fn story(out: Box<dyn Write + Send>) -> Result<()> {
     ));
     n.detail(&format!("Payment-Receipt reference {}", receipt.reference));
     let charge_txs = w.paywall_transactions();
+
+    n.step(
+        "Agent calls GET /report: pays with a signed receipt, served at once, reported to MPPPal",
+    );
+    let paid = client
+        .get(&format!("{}/report", w.api))
+        .await
+        .context("paying /report")?;
+    let delivered = reporter.flush().await;
+    n.detail(&format!(
+        "HTTP {} after signing a receipt for {}; no transaction; receipts reported to MPPPal: {} stored",
+        paid.response.status(),
+        usdc(paid.paid),
+        delivered.stored
+    ));
+    anyhow::ensure!(
+        delivered.stored == 1 && w.paywall_transactions() == charge_txs,
+        "the receipt was not reported as it should be: {delivered:?}"
+    );
 
     n.step(&format!(
         "Agent calls GET /session {SESSION_REQUESTS} times: one escrow, then vouchers off chain"
@@ -179,7 +302,8 @@ pub async fn story(out: Box<dyn Write + Send>) -> Result<()> {
         ("agent wallet", usdc(wallet_balance)),
         ("provider", usdc(provider_balance)),
     ]);
-    let expected = 1_500_000 + 3 * USDC + CHARGE_PRICE + SESSION_REQUESTS * SESSION_PRICE;
+    // The approved transfer and the receipt wait for the settlement worker; the rest has moved.
+    let expected = 1_500_000 + CHARGE_PRICE + SESSION_REQUESTS * SESSION_PRICE;
     anyhow::ensure!(
         provider_balance == expected + 1 && wallet_balance == 100 * USDC - expected,
         "balances do not add up: provider {provider_balance}, wallet {wallet_balance}"
@@ -188,6 +312,22 @@ pub async fn story(out: Box<dyn Write + Send>) -> Result<()> {
         session_txs == 2,
         "the session took {session_txs} transactions, not 2"
     );
-    n.payments(3 + SESSION_REQUESTS, 2 + charge_txs + session_txs);
+    n.payments(2 + SESSION_REQUESTS, 1 + charge_txs + session_txs);
+    let pending = op
+        .expect("GET", "/v1/transfers?status=pending", None, 200)
+        .await?;
+    let rejected = op
+        .expect("GET", "/v1/transfers?status=rejected", None, 200)
+        .await?;
+    let count = |page: &serde_json::Value| page["items"].as_array().map_or(0, |i| i.len());
+    n.total(
+        "operator API",
+        &format!(
+        "{} transfer approved and queued for settlement, {} rejected by policy, 1 receipt ({}) awaiting batch settlement",
+        count(&pending),
+        count(&rejected),
+        usdc(REPORT_PRICE)
+    ),
+    );
     Ok(())
 }

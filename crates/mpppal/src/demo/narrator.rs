@@ -91,6 +91,11 @@ impl Narrator {
         );
     }
 
+    /// One more line of the summary.
+    pub fn total(&mut self, label: &str, text: &str) {
+        say!(self, "  {label:<14} {text}");
+    }
+
     pub fn payments(&mut self, payments: u64, payment_transactions: u64) {
         say!(
             self,

@@ -6,7 +6,9 @@ use axum::routing::get;
 use axum::Router;
 use mpppal_localnet::rpc::{self, Node};
 use mpppal_localnet::{explain_failure, LocalChain};
-use mpppal_sdk::paywall::{MemoryStore, Paywall, PaywallConfig, RpcChain, SessionTerms};
+use mpppal_sdk::paywall::{
+    MemoryStore, Paywall, PaywallConfig, ReceiptTerms, RpcChain, SessionTerms,
+};
 use mpppal_solana::method::Network;
 use mpppal_solana::Pubkey;
 use serde_json::{json, Value};
@@ -27,7 +29,7 @@ pub struct World {
 }
 
 impl World {
-    pub async fn start(charge_price: u64, session_price: u64) -> Result<Self> {
+    pub async fn start(charge_price: u64, session_price: u64, report_price: u64) -> Result<Self> {
         let local = LocalChain::start().await;
         let mint = local.mint;
         let (rpc_url, _server) = rpc::spawn(Arc::new(Node::new(local))).await?;
@@ -63,6 +65,22 @@ impl World {
                 suggested_deposit: 2 * 1_000_000,
             }),
         };
+        // The report route takes MPPPal deferred receipts only: served at once, settled later.
+        let receipts_only = Paywall::new(
+            PaywallConfig {
+                receipts: Some(ReceiptTerms {
+                    settlement_program: mpppal_solana::SETTLEMENT_PROGRAM_ID,
+                    max_ttl: Duration::from_secs(600),
+                }),
+                transactions: false,
+                fee_payer: None,
+                sessions: None,
+                ..config.clone()
+            },
+            world.paywall_chain.clone(),
+            Arc::new(MemoryStore::default()),
+        )
+        .map_err(|e| anyhow!(e))?;
         let paywall = Paywall::new(
             config,
             world.paywall_chain.clone(),
@@ -74,6 +92,11 @@ impl World {
                 "/charge",
                 get(|| async { axum::Json(json!({ "data": "a paid answer" })) })
                     .route_layer(paywall.charge(charge_price)),
+            )
+            .route(
+                "/report",
+                get(|| async { axum::Json(json!({ "data": "a paid report" })) })
+                    .route_layer(receipts_only.charge(report_price)),
             )
             .route(
                 "/session",

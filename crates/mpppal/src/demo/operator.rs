@@ -1,0 +1,117 @@
+//! The operator's side of the demo: the MPPPal operator API served in-process on the demo's
+//! PostgreSQL and Redis, an operator with its first key, and signed calls to it over HTTP.
+
+use anyhow::{anyhow, bail, Context, Result};
+use serde_json::Value;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub struct OperatorApi {
+    pub base: String,
+    pub key_id: String,
+    secret: String,
+    http: reqwest::Client,
+    /// Calls made, so that two identical calls in one second still carry distinct signatures.
+    calls: std::sync::atomic::AtomicI64,
+}
+
+impl OperatorApi {
+    /// Serves the API on a free loopback port and creates the demo's operator.
+    pub async fn start(database_url: &str, redis_url: &str, rpc_url: &str) -> Result<Self> {
+        let mut master = [0u8; 32];
+        getrandom::fill(&mut master).expect("the OS random source");
+        let master = hex::encode(master);
+        let env = |name: &str| match name {
+            "DATABASE_URL" => Some(database_url.to_string()),
+            "REDIS_URL" => Some(redis_url.to_string()),
+            "SOLANA_RPC_URL" => Some(rpc_url.to_string()),
+            "MPPPAL_MASTER_KEY" => Some(master.clone()),
+            "MPPPAL_BIND" => Some("127.0.0.1:0".into()),
+            _ => None,
+        };
+        let config = mpppal_api::Config::load(None, env)?;
+        let (_, key) = mpppal_api::create_operator(&config, "Demo operator")
+            .await
+            .map_err(|e| anyhow!("creating the operator: {e}"))?;
+        let (bound, listening) = tokio::sync::oneshot::channel();
+        tokio::spawn(async move {
+            let served = mpppal_api::serve(
+                &config,
+                |address| {
+                    let _ = bound.send(address);
+                },
+                std::future::pending(),
+            )
+            .await;
+            if let Err(e) = served {
+                // The story's next call to the API fails and says so; this says why.
+                eprintln!("the operator API stopped: {e}");
+            }
+        });
+        let address = listening.await.context("the operator API did not start")?;
+        Ok(Self {
+            base: format!("http://{address}"),
+            key_id: key.key_id,
+            secret: key.secret,
+            http: reqwest::Client::new(),
+            calls: std::sync::atomic::AtomicI64::new(0),
+        })
+    }
+
+    /// A signed call; the status and JSON body.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<(u16, Value)> {
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs() as i64;
+        let n = self
+            .calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // Within the API's ±300 s window, a different timestamp for each call.
+        let timestamp = now - n % 200;
+        let (bare, query) = path.split_once('?').unwrap_or((path, ""));
+        let authorization = mpppal_signing::authorization(
+            &self.key_id,
+            &self.secret,
+            method,
+            bare,
+            query,
+            timestamp,
+            body.as_bytes(),
+        );
+        let mut request = self
+            .http
+            .request(method.parse()?, format!("{}{path}", self.base))
+            .header("authorization", authorization)
+            .header("idempotency-key", format!("demo-{n}"));
+        if !body.is_empty() {
+            request = request
+                .header("content-type", "application/json")
+                .body(body);
+        }
+        let response = request
+            .send()
+            .await
+            .with_context(|| format!("{method} {path}"))?;
+        let status = response.status().as_u16();
+        let value = response.json().await.unwrap_or(Value::Null);
+        Ok((status, value))
+    }
+
+    /// A call that must answer `expected`.
+    pub async fn expect(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+        expected: u16,
+    ) -> Result<Value> {
+        let (status, value) = self.call(method, path, body).await?;
+        if status != expected {
+            bail!("{method} {path} answered {status}, not {expected}: {value}");
+        }
+        Ok(value)
+    }
+}
