@@ -19,6 +19,22 @@ struct FileConfig {
     settlement_program_id: Option<String>,
     usdc_mint: Option<String>,
     master_key: Option<String>,
+    oidc_issuer: Option<String>,
+    oidc_client_id: Option<String>,
+    oidc_client_secret: Option<String>,
+    oidc_redirect_url: Option<String>,
+}
+
+/// Operator sign-in with OpenID Connect (authorization code + PKCE).
+#[derive(Clone)]
+pub struct OidcConfig {
+    /// The issuer URL; its discovery document is at `/.well-known/openid-configuration`.
+    pub issuer: String,
+    pub client_id: String,
+    /// For confidential clients; a public client relies on PKCE alone.
+    pub client_secret: Option<String>,
+    /// This API's `/auth/callback` as the issuer will redirect browsers to it.
+    pub redirect_url: String,
 }
 
 /// Where the API listens and what it talks to.
@@ -35,6 +51,8 @@ pub struct Config {
     pub usdc_mint: Option<Pubkey>,
     /// 32 bytes that encrypt custodial agent keys at rest; required once custodial accounts exist.
     pub master_key: Option<[u8; 32]>,
+    /// Operator sign-in; `None` leaves `/auth/*` answering 503 `not_configured`.
+    pub oidc: Option<OidcConfig>,
 }
 
 // Secrets (database passwords in URLs, the master key) never reach logs through `Debug`.
@@ -47,6 +65,10 @@ impl std::fmt::Debug for Config {
             .field("settlement_program_id", &self.settlement_program_id)
             .field("usdc_mint", &self.usdc_mint)
             .field("master_key", &self.master_key.map(|_| "<set>"))
+            .field(
+                "oidc_issuer",
+                &self.oidc.as_ref().map(|o| o.issuer.as_str()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -115,7 +137,34 @@ impl Config {
         let master_key = pick("MPPPAL_MASTER_KEY", from_file.master_key)
             .map(|hex| parse_key(&hex))
             .transpose()?;
+        let oidc = match pick("MPPPAL_OIDC_ISSUER", from_file.oidc_issuer) {
+            None => None,
+            Some(issuer) => {
+                let needed = |var: &str, field: Option<String>| {
+                    pick(var, field).ok_or_else(|| {
+                        ConfigError(format!("MPPPAL_OIDC_ISSUER is set, so {var} must be too"))
+                    })
+                };
+                let client_id = needed("MPPPAL_OIDC_CLIENT_ID", from_file.oidc_client_id)?;
+                let redirect_url = needed("MPPPAL_OIDC_REDIRECT_URL", from_file.oidc_redirect_url)?;
+                for (name, url) in [
+                    ("MPPPAL_OIDC_ISSUER", &issuer),
+                    ("MPPPAL_OIDC_REDIRECT_URL", &redirect_url),
+                ] {
+                    if !(url.starts_with("https://") || url.starts_with("http://")) {
+                        return Err(ConfigError(format!("{name} {url:?} is not an http(s) URL")));
+                    }
+                }
+                Some(OidcConfig {
+                    issuer,
+                    client_id,
+                    client_secret: pick("MPPPAL_OIDC_CLIENT_SECRET", from_file.oidc_client_secret),
+                    redirect_url,
+                })
+            }
+        };
         Ok(Self {
+            oidc,
             bind,
             database_url,
             redis_url,

@@ -15,6 +15,7 @@ pub mod problem;
 pub mod ready;
 pub mod rotation;
 pub mod routes;
+pub mod signin;
 pub mod v1;
 
 pub use config::{Config, ConfigError};
@@ -52,7 +53,8 @@ pub async fn serve(
     let deps = Dependencies::new(db, redis_url, &config.solana_rpc_url)
         .map_err(StartError::Config)?
         .with_master_key(config.master_key)
-        .with_usdc_mint(config.usdc_mint, &config.solana_rpc_url);
+        .with_usdc_mint(config.usdc_mint, &config.solana_rpc_url)
+        .with_oidc(config.oidc.clone());
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|e| StartError::Bind(config.bind, e))?;
@@ -135,6 +137,46 @@ pub async fn create_operator(
     .await?;
     tx.commit().await?;
     Ok((operator, key))
+}
+
+/// Lets the OpenID Connect identity `subject` at `issuer` sign in for `operator`.
+pub async fn add_member(
+    config: &Config,
+    operator: sqlx::types::Uuid,
+    issuer: &str,
+    subject: &str,
+) -> Result<(), StartError> {
+    let subject = subject.trim();
+    if subject.is_empty() || subject.len() > 255 || issuer.is_empty() || issuer.len() > 500 {
+        return Err(StartError::Config(
+            "the subject must be 1 to 255 bytes and the issuer 1 to 500".into(),
+        ));
+    }
+    let db = mpppal_db::connect(&config.database_url).await?;
+    mpppal_db::migrate(&db).await?;
+    let mut tx = db.begin().await?;
+    let known: Option<String> =
+        sqlx::query_scalar("SELECT name FROM operators WHERE operator_id = $1")
+            .bind(operator)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if known.is_none() {
+        return Err(StartError::Config(format!("no operator {operator}")));
+    }
+    mpppal_db::members::add(&mut tx, operator, issuer, subject).await?;
+    mpppal_db::audit::append(
+        &mut tx,
+        &mpppal_db::audit::Entry {
+            operator_id: Some(operator),
+            actor: "cli",
+            action: "operator.member_added",
+            subject,
+            details: serde_json::json!({ "issuer": issuer }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Moves every sealed key (API, owner and agent keys) from the master key `old` to the configured one (`MPPPAL_MASTER_KEY`).

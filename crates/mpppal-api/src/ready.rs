@@ -5,6 +5,7 @@ use serde::Serialize;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use sqlx::PgPool;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How long one dependency may take to answer before it counts as down.
@@ -18,6 +19,8 @@ pub struct Dependencies {
     pub master_key: Option<[u8; 32]>,
     /// Sending the owner's transactions and reading wallets (longer deadlines than `solana`).
     pub chain: crate::chain::Chain,
+    /// Operator sign-in, when configured.
+    pub signin: Option<Arc<crate::signin::SignIn>>,
     /// One multiplexed Redis connection for request work, made on first use (and remade by the
     /// manager after failures), so the API starts even while Redis is down.
     shared_redis: tokio::sync::OnceCell<redis::aio::ConnectionManager>,
@@ -34,6 +37,7 @@ impl Dependencies {
             solana: RpcClient::new_with_timeout(solana_rpc_url.to_string(), DEADLINE),
             master_key: None,
             chain: crate::chain::Chain::new(solana_rpc_url, None),
+            signin: None,
             shared_redis: tokio::sync::OnceCell::new(),
         })
     }
@@ -48,6 +52,24 @@ impl Dependencies {
         self
     }
 
+    /// Operator sign-in against `oidc`'s issuer.
+    pub fn with_oidc(mut self, oidc: Option<crate::config::OidcConfig>) -> Self {
+        self.signin = oidc.map(|o| Arc::new(crate::signin::SignIn::new(o)));
+        self
+    }
+
+    /// The shared Redis connection (made on first use, remade by the manager after failures).
+    pub async fn redis(&self) -> Result<redis::aio::ConnectionManager, redis::RedisError> {
+        Ok(tokio::time::timeout(
+            DEADLINE,
+            self.shared_redis
+                .get_or_try_init(|| redis::aio::ConnectionManager::new(self.redis.clone())),
+        )
+        .await
+        .map_err(|_| redis::RedisError::from((redis::ErrorKind::IoError, "no answer from Redis")))??
+        .clone())
+    }
+
     pub fn with_master_key(mut self, key: Option<[u8; 32]>) -> Self {
         self.master_key = key;
         self
@@ -60,14 +82,7 @@ impl Dependencies {
         signature: &[u8; 32],
         ttl_seconds: i64,
     ) -> Result<bool, redis::RedisError> {
-        let mut redis = tokio::time::timeout(
-            DEADLINE,
-            self.shared_redis
-                .get_or_try_init(|| redis::aio::ConnectionManager::new(self.redis.clone())),
-        )
-        .await
-        .map_err(|_| redis::RedisError::from((redis::ErrorKind::IoError, "no answer from Redis")))??
-        .clone();
+        let mut redis = self.redis().await?;
         let key = format!("mpppal:sig:{key_id}:{}", hex::encode(signature));
         let set: Option<String> = redis::cmd("SET")
             .arg(&key)

@@ -59,6 +59,7 @@ pub fn router(deps: Arc<Dependencies>) -> Router {
         .route("/ready", get(ready))
         .route("/openapi.json", get(openapi))
         .merge(crate::v1::router(deps.clone()))
+        .merge(crate::signin::router())
         .with_state(deps)
         .layer(
             tower::ServiceBuilder::new()

@@ -88,3 +88,39 @@ fn debug_output_keeps_secrets_out() {
         "{shown}"
     );
 }
+
+#[test]
+fn sign_in_needs_its_client_id_and_redirect_url() {
+    let config = Config::load(None, env(&NEEDED)).unwrap();
+    assert!(config.oidc.is_none(), "no issuer, no sign-in");
+    let issuer = ("MPPPAL_OIDC_ISSUER", "https://id.example.test");
+    let client = ("MPPPAL_OIDC_CLIENT_ID", "mpppal");
+    let redirect = (
+        "MPPPAL_OIDC_REDIRECT_URL",
+        "https://ops.example.test/auth/callback",
+    );
+    let missing = Config::load(None, env(&[NEEDED[0], NEEDED[1], issuer, client]))
+        .unwrap_err()
+        .to_string();
+    assert!(missing.contains("MPPPAL_OIDC_REDIRECT_URL"), "{missing}");
+    let bad = Config::load(
+        None,
+        env(&[
+            NEEDED[0],
+            NEEDED[1],
+            ("MPPPAL_OIDC_ISSUER", "id.example.test"),
+            client,
+            redirect,
+        ]),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(bad.contains("not an http(s) URL"), "{bad}");
+    let f = file("oidc_issuer = \"https://id.example.test\"\noidc_client_id = \"from-file\"\n");
+    let config = Config::load(Some(f.path()), env(&[NEEDED[0], NEEDED[1], redirect])).unwrap();
+    let oidc = config.oidc.unwrap();
+    assert_eq!(
+        (oidc.client_id.as_str(), oidc.client_secret),
+        ("from-file", None)
+    );
+}

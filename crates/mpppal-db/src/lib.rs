@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod audit;
 pub mod budget;
 pub mod escalations;
+pub mod members;
 pub mod outbox;
 pub mod owners;
 pub mod policies;

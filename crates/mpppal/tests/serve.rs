@@ -140,6 +140,24 @@ async fn serve_migrates_a_fresh_database_and_reports_ready() {
     let me: serde_json::Value = me.json().await.unwrap();
     assert_eq!(me["keyId"], key_id.as_str());
 
+    // A person of the operator's may sign in once added; bad input is one line and adds nobody.
+    let add_member = |operator: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_mpppal"))
+            .args(["operator", "add-member", "--operator", operator])
+            .args(["--subject", "alice", "--issuer", "https://id.example.test"])
+            .envs(env.iter().copied())
+            .output()
+            .unwrap()
+    };
+    let added = add_member(&field("operator"));
+    assert!(added.status.success(), "{added:?}");
+    for bad in ["not-a-uuid", "00000000-0000-0000-0000-000000000001"] {
+        let refused = add_member(bad);
+        let err = String::from_utf8(refused.stderr).unwrap();
+        assert!(!refused.status.success());
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+
     // The operator's creation is in the audit log; altering it behind the API's back shows.
     let audit = || {
         std::process::Command::new(env!("CARGO_BIN_EXE_mpppal"))
@@ -152,7 +170,7 @@ async fn serve_migrates_a_fresh_database_and_reports_ready() {
     assert!(intact.status.success(), "{intact:?}");
     assert_eq!(
         String::from_utf8(intact.stdout).unwrap().trim(),
-        "audit log intact: 1 row"
+        "audit log intact: 2 rows"
     );
     let pool = sqlx::PgPool::connect(&db.url()).await.unwrap();
     let mut tx = pool.begin().await.unwrap();

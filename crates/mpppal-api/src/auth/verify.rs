@@ -71,15 +71,16 @@ async fn check(deps: &Dependencies, request: Request) -> Result<Request, Problem
         ));
     };
     let (parts, body) = request.into_parts();
-    let header = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .ok_or_else(|| {
-            unauthorized(
-                "unauthenticated",
-                "a signed Authorization header is required",
-            )
-        })?
+    let Some(header) = parts.headers.get(header::AUTHORIZATION) else {
+        if let Some(token) = crate::signin::session_token(&parts.headers) {
+            return signed_in(deps, parts, body, &token).await;
+        }
+        return Err(unauthorized(
+            "unauthenticated",
+            "a signed Authorization header (or a signed-in session) is required",
+        ));
+    };
+    let header = header
         .to_str()
         .map_err(|_| unauthorized("unauthenticated", "the Authorization header is not text"))?;
     let signed = signing::parse(header).map_err(|why| unauthorized("unauthenticated", why))?;
@@ -144,6 +145,42 @@ async fn check(deps: &Dependencies, request: Request) -> Result<Request, Problem
         operator_id: stored.operator_id,
         key_id: stored.key_id,
         scopes: stored.scopes,
+    });
+    Ok(request)
+}
+
+/// A request from a signed-in person's browser: their session stands in for a key, with the
+/// read and write scopes. A change must carry `X-MPPPal-CSRF`, a header no other site's page can
+/// make a browser send, so a cookie alone never changes anything.
+async fn signed_in(
+    deps: &Dependencies,
+    parts: axum::http::request::Parts,
+    body: Body,
+    token: &str,
+) -> Result<Request, Problem> {
+    let session = crate::signin::lookup(deps, token)
+        .await?
+        .ok_or_else(|| unauthorized("unauthenticated", "the session has ended; sign in again"))?;
+    let safe = matches!(parts.method.as_str(), "GET" | "HEAD");
+    if !safe && !parts.headers.contains_key("x-mpppal-csrf") {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "csrf_header_required",
+            "a change made with a session cookie must carry an X-MPPPal-CSRF header",
+        ));
+    }
+    let body = to_bytes(body, MAX_BODY).await.map_err(|_| {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("request bodies are limited to {MAX_BODY} bytes"),
+        )
+    })?;
+    let mut request = Request::from_parts(parts, Body::from(body));
+    request.extensions_mut().insert(Caller {
+        operator_id: session.operator_id,
+        key_id: crate::signin::actor(&session.subject),
+        scopes: vec![Scope::Read, Scope::Write],
     });
     Ok(request)
 }

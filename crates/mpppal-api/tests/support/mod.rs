@@ -112,3 +112,9 @@ impl Signed {
         (status, value, headers)
     }
 }
+
+/// Serves the API over `deps` on a listener the test bound already (when the configuration must
+/// name the port, as a sign-in redirect URL does).
+pub fn serve_on(listener: tokio::net::TcpListener, deps: Dependencies) {
+    tokio::spawn(async move { axum::serve(listener, router(Arc::new(deps))).await });
+}

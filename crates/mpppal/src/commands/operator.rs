@@ -1,6 +1,7 @@
 //! `mpppal operator create --name NAME`: a new operator and its first API key.
+//! `mpppal operator add-member --operator ID --subject SUB`: who may sign in for it.
 
-use anyhow::Result;
+use anyhow::{anyhow, Result};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -20,14 +21,50 @@ enum Action {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
+    /// Let a person sign in for an operator with OpenID Connect (their subject at the issuer).
+    AddMember {
+        /// The operator's id (a UUID, as `create` printed it).
+        #[arg(long)]
+        operator: String,
+        /// The person's `sub` claim at the issuer.
+        #[arg(long)]
+        subject: String,
+        /// The issuer; default: the configured MPPPAL_OIDC_ISSUER.
+        #[arg(long)]
+        issuer: Option<String>,
+        /// TOML configuration file, as for `serve`; the environment overrides it.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let Action::Create { name, config } = args.action;
-    let config = mpppal_api::Config::load(config.as_deref(), |key| std::env::var(key).ok())?;
-    let (operator, key) = super::block_on(mpppal_api::create_operator(&config, &name))??;
-    println!("operator  {operator}");
-    println!("key id    {}", key.key_id);
-    println!("secret    {}   (shown this once; store it now)", key.secret);
+    match args.action {
+        Action::Create { name, config } => {
+            let config =
+                mpppal_api::Config::load(config.as_deref(), |key| std::env::var(key).ok())?;
+            let (operator, key) = super::block_on(mpppal_api::create_operator(&config, &name))??;
+            println!("operator  {operator}");
+            println!("key id    {}", key.key_id);
+            println!("secret    {}   (shown this once; store it now)", key.secret);
+        }
+        Action::AddMember {
+            operator,
+            subject,
+            issuer,
+            config,
+        } => {
+            let config =
+                mpppal_api::Config::load(config.as_deref(), |key| std::env::var(key).ok())?;
+            let operator = operator
+                .parse()
+                .map_err(|_| anyhow!("--operator {operator:?} is not an operator id (a UUID)"))?;
+            let issuer = issuer
+                .or_else(|| config.oidc.as_ref().map(|o| o.issuer.clone()))
+                .ok_or_else(|| anyhow!("no issuer: pass --issuer or set MPPPAL_OIDC_ISSUER"))?;
+            super::block_on(mpppal_api::add_member(&config, operator, &issuer, &subject))??;
+            println!("{subject} at {issuer} may now sign in for operator {operator}");
+        }
+    }
     Ok(())
 }
