@@ -44,7 +44,8 @@ use crate::ready::{check, Checks, Dependencies};
         crate::v1::get_escalation,
         crate::v1::approve_escalation,
         crate::v1::deny_escalation,
-        crate::v1::report_receipts
+        crate::v1::report_receipts,
+        crate::v1::sign_receipt
     ),
     components(schemas(Health, Ready, Checks))
 )]

@@ -3,10 +3,8 @@
 //! SDK pays a real paywall with a receipt and its `ApiReporter` delivers it here.
 
 use anchor_lang::prelude::Pubkey;
-use axum::routing::get;
 use mpppal_sdk::client::{AgentWallet, ApiCredentials, ApiReporter, Delivered, PayingClient};
-use mpppal_sdk::paywall::{MemoryStore, Paywall, PaywallConfig, ReceiptTerms, RpcChain};
-use mpppal_solana::method::Network;
+use mpppal_sdk::paywall::RpcChain;
 use mpppal_solana::signed::{category_field, challenge_hash, Receipt};
 use serde_json::{json, Value};
 use solana_keypair::Keypair;
@@ -14,7 +12,6 @@ use solana_signer::Signer;
 use sqlx::PgPool;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 use support::world::{policy, world, World, USDC};
 
 mod support;
@@ -36,20 +33,6 @@ impl World {
             .await;
         assert_eq!(status, 201, "{account}");
         Agent { key, account }
-    }
-
-    async fn mint(&self) -> Pubkey {
-        let info: Value = self
-            .rpc
-            .send(
-                solana_rpc_client_api::request::RpcRequest::Custom {
-                    method: "mpppal_info",
-                },
-                json!([]),
-            )
-            .await
-            .unwrap();
-        Pubkey::from_str(info["usdcMint"].as_str().unwrap()).unwrap()
     }
 }
 
@@ -186,67 +169,19 @@ async fn the_sdk_reports_what_it_paid_by_receipt(pool: PgPool) {
     let w = world(pool).await;
     w.fund_owner().await;
     let agent = w.agent().await;
-    let mint = w.mint().await;
     let wallet = Pubkey::from_str(agent.account["solanaAddress"].as_str().unwrap()).unwrap();
-    let _: Value = w
-        .rpc
-        .send(
-            solana_rpc_client_api::request::RpcRequest::Custom {
-                method: "mpppal_requestUsdc",
-            },
-            json!([wallet.to_string(), 5 * USDC]),
-        )
-        .await
-        .unwrap();
+    w.faucet(&wallet.to_string(), 5 * USDC).await;
 
-    // A provider whose paywall takes deferred receipts.
-    let rpc_url = w.rpc.url();
-    let chain = Arc::new(RpcChain::new(rpc_url));
-    let paywall = Paywall::new(
-        PaywallConfig {
-            realm: "api.test".into(),
-            secret: "a paywall secret of at least thirty-two bytes".into(),
-            recipient: Pubkey::new_unique(),
-            mint,
-            decimals: 6,
-            network: Network::Localnet,
-            challenge_ttl: Duration::from_secs(300),
-            receipts: Some(ReceiptTerms {
-                settlement_program: mpppal_solana::SETTLEMENT_PROGRAM_ID,
-                max_ttl: Duration::from_secs(600),
-            }),
-            transactions: false,
-            fee_payer: None,
-            sessions: None,
-        },
-        chain.clone(),
-        Arc::new(MemoryStore::default()),
-    )
-    .unwrap();
-    let app = axum::Router::new().route(
-        "/data",
-        get(|| async { "the data" }).route_layer(paywall.charge(10_000)),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let provider = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let provider = w.receipts_paywall(10_000).await;
+    let chain = Arc::new(RpcChain::new(w.rpc.url()));
 
     // The agent reports with its own key: agent scope only.
-    let (status, key) = w
-        .api
-        .call(
-            "POST",
-            "/v1/api-keys",
-            Some(&json!({"name": "agent", "scopes": ["agent"]})),
-            None,
-        )
-        .await;
-    assert_eq!(status, 201);
+    let (key_id, secret) = w.agent_key().await;
     let reporter = Arc::new(ApiReporter::new(
         ApiCredentials {
             base_url: w.api.base.clone(),
-            key_id: key["keyId"].as_str().unwrap().into(),
-            secret: key["secret"].as_str().unwrap().into(),
+            key_id,
+            secret,
         },
         agent.account["accountId"].as_str().unwrap(),
     ));

@@ -75,6 +75,17 @@ fn routes_naming_a_resource(
             404,
         ),
         (
+            "POST",
+            "/v1/accounts/{account_id}/receipts",
+            a("/receipts"),
+            Some(json!({
+                "challengeId": "c", "recipient": "11111111111111111111111111111111",
+                "mint": "11111111111111111111111111111111", "amount": 1,
+                "expiresAt": now() + 60,
+            })),
+            404,
+        ),
+        (
             "GET",
             "/v1/handles/{handle}",
             "/v1/handles/@theirs.mpppal".into(),

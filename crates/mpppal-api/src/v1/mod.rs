@@ -2,15 +2,18 @@
 //! the router and what every change shares (its transaction, its saved response, its audit row).
 
 mod accounts;
+mod custodial;
 mod escalations;
 mod keys;
 mod pages;
 mod policies;
 mod policy_body;
 mod receipts;
+mod spend;
 mod transfers;
 
 pub(crate) use accounts::*;
+pub(crate) use custodial::*;
 pub use escalations::expire_due;
 pub(crate) use escalations::*;
 pub(crate) use keys::*;
@@ -62,6 +65,7 @@ pub fn router(deps: Arc<Dependencies>) -> Router<Arc<Dependencies>> {
             post(deny_escalation),
         )
         .route("/v1/receipts", post(report_receipts))
+        .route("/v1/accounts/{account_id}/receipts", post(sign_receipt))
         .layer(axum::middleware::from_fn_with_state(
             deps,
             verify::authenticate,

@@ -9,15 +9,15 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use mpppal_db::accounts::{self, Lock};
 use mpppal_db::transfers::{self, NewTransfer, Transfer};
-use mpppal_db::{budget, escalations, outbox};
-use mpppal_policy::{evaluate, utc_day, DenyReason, Payment, SpendState, Verdict};
+use mpppal_db::{escalations, outbox};
+use mpppal_policy::{Payment, Verdict};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::str::FromStr;
 use std::sync::Arc;
 
 use super::accounts::check_handle;
-use super::policy_body::args_of;
+use super::spend::{self, Decision};
 use super::{audit, change_tx, commit, pages};
 use crate::auth::keys::{random_base62, Scope};
 use crate::auth::Caller;
@@ -186,16 +186,6 @@ pub(crate) async fn create_transfer(
         .await
         .map_err(Problem::database)?
         .ok_or_else(|| Problem::not_found("no such account"))?;
-    let current = mpppal_db::policies::current(&mut tx, &body.account_id)
-        .await
-        .map_err(Problem::database)?
-        .ok_or_else(|| Problem::not_found("the account has no policy yet"))?;
-    let policy = args_of(&current, current.paused)?.to_policy();
-    let now = unix_now();
-    let day = utc_day(now);
-    let reserved = budget::reserved(&mut tx, &body.account_id, day)
-        .await
-        .map_err(Problem::database)?;
     let payment = Payment {
         amount: body.amount,
         counterparty: to.to_bytes(),
@@ -203,37 +193,11 @@ pub(crate) async fn create_transfer(
         memo: body.memo.as_deref(),
         owner_cosigned: false,
     };
-    let mut verdict = evaluate(
-        &policy,
-        &SpendState {
-            day,
-            spent: reserved as u64,
-        },
-        &payment,
-        now,
-    );
-    if !matches!(verdict, Verdict::Deny(_)) {
-        // The decision above read the budget; this is what holds it. Losing a race to another
-        // payment turns into the same refusal the policy would have given.
-        let fits = budget::reserve(
-            &mut tx,
-            &body.account_id,
-            day,
-            body.amount as i64,
-            policy.max_daily_spend as i64,
-        )
-        .await
-        .map_err(Problem::database)?;
-        if fits.is_none() {
-            let now_reserved = budget::reserved(&mut tx, &body.account_id, day)
-                .await
-                .map_err(Problem::database)?;
-            verdict = Verdict::Deny(DenyReason::OverDailyLimit {
-                limit: policy.max_daily_spend,
-                remaining: policy.max_daily_spend.saturating_sub(now_reserved as u64),
-            });
-        }
-    }
+    let Decision {
+        verdict,
+        policy,
+        day,
+    } = spend::decide(&mut tx, &body.account_id, &payment, unix_now(), true).await?;
 
     let transfer_id = format!("txn_{}", random_base62(24));
     let to_address = to.to_string();

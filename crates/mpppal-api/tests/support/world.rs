@@ -119,6 +119,88 @@ impl World {
         Wallet::try_deserialize(&mut account.data.as_slice()).unwrap()
     }
 
+    /// The local chain's USDC mint.
+    pub async fn mint(&self) -> Pubkey {
+        let info: Value = self
+            .rpc
+            .send(
+                solana_rpc_client_api::request::RpcRequest::Custom {
+                    method: "mpppal_info",
+                },
+                json!([]),
+            )
+            .await
+            .unwrap();
+        Pubkey::from_str(info["usdcMint"].as_str().unwrap()).unwrap()
+    }
+
+    /// Mints `amount` local USDC to `owner`'s token account (a wallet PDA's vault, say).
+    pub async fn faucet(&self, owner: &str, amount: u64) {
+        let _: Value = self
+            .rpc
+            .send(
+                solana_rpc_client_api::request::RpcRequest::Custom {
+                    method: "mpppal_requestUsdc",
+                },
+                json!([owner, amount]),
+            )
+            .await
+            .unwrap();
+    }
+
+    /// A provider whose paywall takes MPPPal deferred receipts only, serving `/data` for `price`;
+    /// its base URL.
+    pub async fn receipts_paywall(&self, price: u64) -> String {
+        use mpppal_sdk::paywall::{MemoryStore, Paywall, PaywallConfig, ReceiptTerms, RpcChain};
+        let paywall = Paywall::new(
+            PaywallConfig {
+                realm: "api.test".into(),
+                secret: "a paywall secret of at least thirty-two bytes".into(),
+                recipient: Pubkey::new_unique(),
+                mint: self.mint().await,
+                decimals: 6,
+                network: mpppal_solana::method::Network::Localnet,
+                challenge_ttl: std::time::Duration::from_secs(300),
+                receipts: Some(ReceiptTerms {
+                    settlement_program: mpppal_solana::SETTLEMENT_PROGRAM_ID,
+                    max_ttl: std::time::Duration::from_secs(600),
+                }),
+                transactions: false,
+                fee_payer: None,
+                sessions: None,
+            },
+            Arc::new(RpcChain::new(self.rpc.url())),
+            Arc::new(MemoryStore::default()),
+        )
+        .unwrap();
+        let app = axum::Router::new().route(
+            "/data",
+            axum::routing::get(|| async { "the data" }).route_layer(paywall.charge(price)),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        base
+    }
+
+    /// An API key of this operator's with only the agent scope.
+    pub async fn agent_key(&self) -> (String, String) {
+        let (status, key) = self
+            .api
+            .call(
+                "POST",
+                "/v1/api-keys",
+                Some(&json!({"name": "agent", "scopes": ["agent"]})),
+                None,
+            )
+            .await;
+        assert_eq!(status, 201, "{key}");
+        (
+            key["keyId"].as_str().unwrap().into(),
+            key["secret"].as_str().unwrap().into(),
+        )
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
     }

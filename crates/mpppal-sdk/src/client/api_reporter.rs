@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
+use super::api::ApiCredentials;
 use super::report::{PaidReceipt, ReceiptReporter};
 
 /// Most receipts in one report (the API takes up to 1000).
@@ -15,15 +16,6 @@ const BATCH: usize = 200;
 /// Attempts per batch; a retry waits 1, 2, then 4 s (a whole second at least, so the retried
 /// request carries a new signature rather than a replayed one).
 const ATTEMPTS: u32 = 4;
-
-/// Where and as whom to report.
-#[derive(Clone, Debug)]
-pub struct ApiCredentials {
-    /// The API's base URL, e.g. `http://127.0.0.1:8090`.
-    pub base_url: String,
-    pub key_id: String,
-    pub secret: String,
-}
 
 /// What the API made of the receipts sent so far.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -127,47 +119,21 @@ async fn send(
 ) {
     let count = batch.len() as u64;
     let body = json!({ "receipts": batch }).to_string();
-    let url = format!("{}/v1/receipts", api.base_url.trim_end_matches('/'));
-    let path = reqwest::Url::parse(&url)
-        .map(|u| u.path().to_string())
-        .unwrap_or_else(|_| "/v1/receipts".into());
     for attempt in 0..ATTEMPTS {
         if attempt > 0 {
             tokio::time::sleep(Duration::from_secs(1 << (attempt - 1))).await;
         }
-        let timestamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or_default();
-        let authorization = mpppal_signing::authorization(
-            &api.key_id,
-            &api.secret,
-            "POST",
-            &path,
-            "",
-            timestamp,
-            body.as_bytes(),
-        );
-        let sent = http
-            .post(&url)
-            .header("authorization", authorization)
-            .header("content-type", "application/json")
-            .body(body.clone())
-            .send()
-            .await;
-        let response = match sent {
-            Ok(r) => r,
+        let (status, answer) = match api.post(http, "/v1/receipts", &body).await {
+            Ok(answer) => answer,
             Err(e) => {
                 tracing::warn!(error = %e, attempt, "cannot reach the MPPPal API to report receipts");
                 continue;
             }
         };
-        let status = response.status();
         if status.is_server_error() {
             tracing::warn!(%status, attempt, "the MPPPal API could not take receipts now");
             continue;
         }
-        let answer: Value = response.json().await.unwrap_or_default();
         if !status.is_success() {
             // The whole batch was refused (bad key, wrong scope): retrying cannot help.
             tracing::warn!(%status, problem = %answer, "the MPPPal API refused a receipt report");

@@ -42,4 +42,11 @@ pub enum PayError {
     },
     #[error("cannot build the payment: {0}")]
     Build(String),
+    /// The MPPPal API did not sign for a custodial account (nothing was paid).
+    #[error("MPPPal did not sign the payment ({status} {code}): {detail}")]
+    Custody {
+        status: u16,
+        code: String,
+        detail: String,
+    },
 }

@@ -13,11 +13,16 @@
 //!
 //! [`PaymentMiddleware`] puts the same client into a `reqwest-middleware` chain.
 //!
+//! [`CustodialClient`] pays for a custodial account, whose key MPPPal holds: the operator API
+//! signs its receipts.
+//!
 //! [`KeypairClient`] pays from a plain keypair instead: a direct `transferChecked`, pull where
 //! the server sponsors fees and push otherwise.
 
+mod api;
 mod api_reporter;
 mod choose;
+mod custodial;
 mod error;
 mod keypair;
 mod middleware;
@@ -27,8 +32,10 @@ mod report;
 mod sessions;
 mod sign;
 
-pub use api_reporter::{ApiCredentials, ApiReporter, Delivered};
+pub use api::ApiCredentials;
+pub use api_reporter::{ApiReporter, Delivered};
 pub use choose::{ChargeOffer, PayBy, Vet};
+pub use custodial::CustodialClient;
 pub use error::PayError;
 pub use keypair::KeypairClient;
 pub use middleware::{Payment, PaymentMiddleware};
