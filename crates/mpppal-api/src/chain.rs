@@ -125,6 +125,25 @@ impl Chain {
             .and_then(|a| Wallet::try_deserialize(&mut a.data.as_slice()).ok()))
     }
 
+    /// The Settlement Program session (payment channel) at `address`, if there is one.
+    pub async fn session(
+        &self,
+        address: &Pubkey,
+    ) -> Result<Option<mpppal_settlement_program::state::Session>, Problem> {
+        let account = self
+            .rpc
+            .get_account_with_commitment(address, CommitmentConfig::confirmed())
+            .await
+            .map_err(|e| unavailable(&e))?
+            .value;
+        Ok(account
+            .filter(|a| a.owner == mpppal_solana::SETTLEMENT_PROGRAM_ID)
+            .and_then(|a| {
+                mpppal_settlement_program::state::Session::try_deserialize(&mut a.data.as_slice())
+                    .ok()
+            }))
+    }
+
     /// Base units held by the token account at `address`.
     pub async fn token_balance(&self, address: &Pubkey) -> Result<u64, Problem> {
         let balance = self

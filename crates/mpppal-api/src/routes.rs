@@ -45,7 +45,12 @@ use crate::ready::{check, Checks, Dependencies};
         crate::v1::approve_escalation,
         crate::v1::deny_escalation,
         crate::v1::report_receipts,
-        crate::v1::sign_receipt
+        crate::v1::sign_receipt,
+        crate::v1::open_session,
+        crate::v1::list_sessions,
+        crate::v1::get_session,
+        crate::v1::report_voucher,
+        crate::v1::close_session
     ),
     components(schemas(Health, Ready, Checks))
 )]

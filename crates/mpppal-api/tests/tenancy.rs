@@ -87,6 +87,29 @@ fn routes_naming_a_resource(
         ),
         (
             "GET",
+            "/v1/sessions/{session_id}",
+            "/v1/sessions/sess_theirs00000001".into(),
+            None,
+            404,
+        ),
+        (
+            "POST",
+            "/v1/sessions/{session_id}/vouchers",
+            "/v1/sessions/sess_theirs00000001/vouchers".into(),
+            Some(
+                json!({"cumulative": 1, "expiresAt": 0, "signature": bs58::encode([1u8; 64]).into_string()}),
+            ),
+            404,
+        ),
+        (
+            "POST",
+            "/v1/sessions/{session_id}/close",
+            "/v1/sessions/sess_theirs00000001/close".into(),
+            Some(json!({"tx": bs58::encode([1u8; 64]).into_string()})),
+            404,
+        ),
+        (
+            "GET",
             "/v1/handles/{handle}",
             "/v1/handles/@theirs.mpppal".into(),
             None,
@@ -159,6 +182,20 @@ async fn account_of(pool: &PgPool, operator: sqlx::types::Uuid) -> String {
             status: "pending_approval",
             rejection_reason: None,
             spend_day: 0,
+        },
+    )
+    .await
+    .unwrap();
+    mpppal_db::sessions::open(
+        &mut conn,
+        &mpppal_db::sessions::NewSession {
+            session_id: "sess_theirs00000001",
+            account_id: id,
+            provider_endpoint: "https://api.example.test",
+            channel_address: "channel",
+            signer: "agent",
+            payee: "payee",
+            cap: 100,
         },
     )
     .await
@@ -267,6 +304,8 @@ async fn another_operators_resources_answer_404_on_every_route(pool: PgPool) {
         .map(|k| k["keyId"].as_str().unwrap())
         .collect();
     assert_eq!(ids, [mine.key_id.as_str()]);
+    let (_, sessions) = me.call("GET", "/v1/sessions", None, None).await;
+    assert_eq!(sessions, json!([]));
     for list in ["/v1/accounts", "/v1/transfers"] {
         let (_, page) = me.call("GET", list, None, None).await;
         assert_eq!(page["items"], json!([]), "{list}");
@@ -281,4 +320,9 @@ async fn another_operators_resources_answer_404_on_every_route(pool: PgPool) {
         .call("POST", "/v1/transfers", Some(&pay), Some("t-1"))
         .await;
     assert_eq!((status, problem["code"].as_str()), (404, Some("not_found")));
+    // Nor can a session be reported for it.
+    let opened = json!({"accountId": their_account, "channel": "11111111111111111111111111111111",
+                        "providerEndpoint": "https://api.example.test"});
+    let (status, _) = me.call("POST", "/v1/sessions", Some(&opened), None).await;
+    assert_eq!(status, 404);
 }

@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod owners;
 pub mod policies;
 pub mod receipts;
+pub mod sessions;
 pub mod transfers;
 
 use sqlx::migrate::Migrator;

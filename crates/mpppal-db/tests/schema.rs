@@ -97,8 +97,8 @@ async fn a_session_total_never_exceeds_its_cap(pool: PgPool) {
     operator(&pool).await;
     account(&pool, "acct_00000001", None).await.unwrap();
     sqlx::query(
-        "INSERT INTO mpp_sessions (session_id, account_id, provider_endpoint, channel_address, cap)
-         VALUES ('sess_00000001', 'acct_00000001', 'https://api.example.com', 'channel', 1000)",
+        "INSERT INTO mpp_sessions (session_id, account_id, provider_endpoint, channel_address, cap, signer, payee)
+         VALUES ('sess_00000001', 'acct_00000001', 'https://api.example.com', 'channel', 1000, 'agent', 'payee')",
     )
     .execute(&pool)
     .await

@@ -32,6 +32,7 @@ fn demo(env: &[(&str, String)], unset: &[&str]) -> String {
         "receipts reported to MPPPal: 1 stored",
         "1000 requests paid 1.000000 USDC; on-chain transactions for the session so far: 1",
         "closed: provider paid 1.000000 USDC, 1.000000 USDC refunded to the wallet",
+        "settled, paid 1.000000 USDC as the chain says",
         "agent wallet   97.450000 USDC",
         "1002 paid requests settled in 4 payment transactions",
         "1 transfer approved and queued for settlement, 1 rejected by policy, 1 receipt",

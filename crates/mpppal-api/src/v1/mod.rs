@@ -9,6 +9,7 @@ mod pages;
 mod policies;
 mod policy_body;
 mod receipts;
+mod sessions;
 mod spend;
 mod transfers;
 
@@ -19,6 +20,7 @@ pub(crate) use escalations::*;
 pub(crate) use keys::*;
 pub(crate) use policies::*;
 pub(crate) use receipts::*;
+pub(crate) use sessions::*;
 pub(crate) use transfers::*;
 
 use axum::http::StatusCode;
@@ -66,6 +68,10 @@ pub fn router(deps: Arc<Dependencies>) -> Router<Arc<Dependencies>> {
         )
         .route("/v1/receipts", post(report_receipts))
         .route("/v1/accounts/{account_id}/receipts", post(sign_receipt))
+        .route("/v1/sessions", get(list_sessions).post(open_session))
+        .route("/v1/sessions/{session_id}", get(get_session))
+        .route("/v1/sessions/{session_id}/vouchers", post(report_voucher))
+        .route("/v1/sessions/{session_id}/close", post(close_session))
         .layer(axum::middleware::from_fn_with_state(
             deps,
             verify::authenticate,

@@ -309,17 +309,18 @@ pub(crate) async fn create_transfer(
     Ok(answer)
 }
 
-/// An event for webhooks, through the outbox like every job.
+/// An event for webhooks about `subject` (a transfer or session id), through the outbox like
+/// every job.
 pub(crate) async fn event(
     tx: &mut sqlx::PgConnection,
     kind: &str,
-    transfer_id: &str,
+    subject: &str,
 ) -> Result<(), Problem> {
     outbox::push(
         tx,
         "event",
-        transfer_id,
-        &json!({ "type": kind, "transferId": transfer_id }),
+        subject,
+        &json!({ "type": kind, "subject": subject }),
     )
     .await
     .map(|_| ())

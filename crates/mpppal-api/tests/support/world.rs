@@ -183,6 +183,52 @@ impl World {
         base
     }
 
+    /// A provider selling `/metered` by payment session at `price` per request (fees of the
+    /// open sponsored); its base URL.
+    pub async fn session_paywall(&self, price: u64) -> String {
+        use mpppal_sdk::paywall::{MemoryStore, Paywall, PaywallConfig, RpcChain, SessionTerms};
+        use solana_signer::Signer;
+        let payee = solana_keypair::Keypair::new();
+        let fee_payer = solana_keypair::Keypair::new();
+        let sig = self
+            .rpc
+            .request_airdrop(&fee_payer.pubkey(), 1_000_000_000)
+            .await
+            .unwrap();
+        self.rpc.confirm_transaction(&sig).await.unwrap();
+        // The payee's token account exists, as a real provider's would.
+        self.faucet(&payee.pubkey().to_string(), 1).await;
+        let paywall = Paywall::new(
+            PaywallConfig {
+                realm: "api.test".into(),
+                secret: "a paywall secret of at least thirty-two bytes".into(),
+                recipient: payee.pubkey(),
+                mint: self.mint().await,
+                decimals: 6,
+                network: mpppal_solana::method::Network::Localnet,
+                challenge_ttl: std::time::Duration::from_secs(300),
+                receipts: None,
+                transactions: false,
+                fee_payer: Some(Arc::new(fee_payer)),
+                sessions: Some(SessionTerms {
+                    payee: Arc::new(payee),
+                    suggested_deposit: 100 * price,
+                }),
+            },
+            Arc::new(RpcChain::new(self.rpc.url())),
+            Arc::new(MemoryStore::default()),
+        )
+        .unwrap();
+        let app = axum::Router::new().route(
+            "/metered",
+            axum::routing::get(|| async { "metered" }).route_layer(paywall.session(price)),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        base
+    }
+
     /// An API key of this operator's with only the agent scope.
     pub async fn agent_key(&self) -> (String, String) {
         let (status, key) = self

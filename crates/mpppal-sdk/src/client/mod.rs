@@ -40,5 +40,5 @@ pub use error::PayError;
 pub use keypair::KeypairClient;
 pub use middleware::{Payment, PaymentMiddleware};
 pub use paying::{AgentWallet, PaidResponse, PayingClient, ACCEPT_PAYMENT};
-pub use report::{DeferredReceipt, MemoryReporter, PaidReceipt, ReceiptReporter};
+pub use report::{DeferredReceipt, MemoryReporter, PaidReceipt, ReceiptReporter, SessionEvent};
 pub use sessions::OpenSession;

@@ -24,21 +24,45 @@ pub struct DeferredReceipt {
     pub payload: mpppal_solana::method::ReceiptPayload,
 }
 
+/// What happened to a payment session, for the operator's view of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionEvent {
+    /// A session was opened on chain at `channel` for requests to `url`.
+    Opened { channel: String, url: String },
+    /// The provider accepted the voucher for `cumulative` base units (its base58 signature).
+    Voucher {
+        channel: String,
+        cumulative: u64,
+        expires_at: i64,
+        signature: String,
+    },
+    /// The provider closed the session on chain with transaction `tx`.
+    Closed { channel: String, tx: String },
+}
+
 #[async_trait]
 pub trait ReceiptReporter: Send + Sync {
     /// Called once per paid response; must not fail the request (report errors elsewhere).
     async fn report(&self, paid: PaidReceipt);
+
+    /// Called as sessions open, move and close; reporters that do not track sessions ignore it.
+    async fn session(&self, _event: SessionEvent) {}
 }
 
-/// Keeps receipts in memory.
+/// Keeps receipts and session events in memory.
 #[derive(Default)]
 pub struct MemoryReporter {
     receipts: Mutex<Vec<PaidReceipt>>,
+    sessions: Mutex<Vec<SessionEvent>>,
 }
 
 impl MemoryReporter {
     pub fn receipts(&self) -> Vec<PaidReceipt> {
         self.receipts.lock().expect("reporter lock").clone()
+    }
+
+    pub fn session_events(&self) -> Vec<SessionEvent> {
+        self.sessions.lock().expect("reporter lock").clone()
     }
 }
 
@@ -46,5 +70,9 @@ impl MemoryReporter {
 impl ReceiptReporter for MemoryReporter {
     async fn report(&self, paid: PaidReceipt) {
         self.receipts.lock().expect("reporter lock").push(paid);
+    }
+
+    async fn session(&self, event: SessionEvent) {
+        self.sessions.lock().expect("reporter lock").push(event);
     }
 }

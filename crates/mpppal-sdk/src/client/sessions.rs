@@ -16,7 +16,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use super::paying::{unix_now, PaidResponse, PayingClient, Transport};
-use super::report::PaidReceipt;
+use super::report::{PaidReceipt, SessionEvent};
 use super::PayError;
 use crate::wallets::{WalletReader, WalletSnapshot};
 
@@ -210,6 +210,12 @@ impl PayingClient {
         ) {
             return Err(super::paying::refused(response).await);
         }
+        self.reporter
+            .session(SessionEvent::Opened {
+                channel: accounts.session().to_string(),
+                url: url.clone(),
+            })
+            .await;
         *held = Some(OpenSession {
             challenge,
             accounts,
@@ -283,6 +289,14 @@ impl PayingClient {
             let response = self.send_with(retry, &authorization, via).await?;
             match response.status() {
                 s if s.is_success() => {
+                    self.reporter
+                        .session(SessionEvent::Voucher {
+                            channel: session.channel().to_string(),
+                            cumulative: next,
+                            expires_at: voucher.voucher.expires_at.unwrap_or(0),
+                            signature: voucher.signature.clone(),
+                        })
+                        .await;
                     session.cumulative = next;
                     session.last_voucher = Some(voucher);
                     session.last_used = std::time::Instant::now();
@@ -433,7 +447,16 @@ impl PayingClient {
                 return Err(super::paying::refused(response).await);
             }
             *held = None;
-            closed.push(response.json().await?);
+            let answer: serde_json::Value = response.json().await?;
+            if let Some(tx) = answer["txHash"].as_str() {
+                self.reporter
+                    .session(SessionEvent::Closed {
+                        channel: channel.clone(),
+                        tx: tx.to_string(),
+                    })
+                    .await;
+            }
+            closed.push(answer);
         }
         Ok(closed)
     }

@@ -291,6 +291,22 @@ async fn with_operator(
                 .unwrap_or(0)
         )
     ));
+    let delivered = reporter.flush().await;
+    let sessions = op.expect("GET", "/v1/sessions", None, 200).await?;
+    let session = &sessions[0];
+    n.detail(&format!(
+        "reported to MPPPal: {} {}, paid {} as the chain says ({} session open, {} voucher, {} close reported)",
+        session["sessionId"].as_str().unwrap_or_default(),
+        session["status"].as_str().unwrap_or_default(),
+        usdc(session["paid"].as_u64().unwrap_or(0)),
+        delivered.sessions_opened,
+        delivered.vouchers,
+        delivered.sessions_closed
+    ));
+    anyhow::ensure!(
+        session["status"] == "settled" && session["paid"].as_u64() == Some(metered),
+        "the operator API does not show the session settled: {session}"
+    );
     let session_txs = w.paywall_transactions() - charge_txs;
     n.count_txs(charge_txs + session_txs);
 
