@@ -112,17 +112,27 @@ impl Chain {
             .map_err(|e| unavailable(&e))
     }
 
-    /// The wallet at `address`, or `None` if there is no MPPPal wallet there.
-    pub async fn wallet(&self, address: &Pubkey) -> Result<Option<Wallet>, Problem> {
+    /// The data of the account at `address` if `program` owns it.
+    async fn data_of(
+        &self,
+        address: &Pubkey,
+        program: &Pubkey,
+    ) -> Result<Option<Vec<u8>>, Problem> {
         let account = self
             .rpc
             .get_account_with_commitment(address, CommitmentConfig::confirmed())
             .await
             .map_err(|e| unavailable(&e))?
             .value;
-        Ok(account
-            .filter(|a| a.owner == mpppal_solana::POLICY_PROGRAM_ID)
-            .and_then(|a| Wallet::try_deserialize(&mut a.data.as_slice()).ok()))
+        Ok(account.filter(|a| a.owner == *program).map(|a| a.data))
+    }
+
+    /// The wallet at `address`, or `None` if there is no MPPPal wallet there.
+    pub async fn wallet(&self, address: &Pubkey) -> Result<Option<Wallet>, Problem> {
+        let data = self
+            .data_of(address, &mpppal_solana::POLICY_PROGRAM_ID)
+            .await?;
+        Ok(data.and_then(|d| Wallet::try_deserialize(&mut d.as_slice()).ok()))
     }
 
     /// The Settlement Program session (payment channel) at `address`, if there is one.
@@ -130,18 +140,12 @@ impl Chain {
         &self,
         address: &Pubkey,
     ) -> Result<Option<mpppal_settlement_program::state::Session>, Problem> {
-        let account = self
-            .rpc
-            .get_account_with_commitment(address, CommitmentConfig::confirmed())
-            .await
-            .map_err(|e| unavailable(&e))?
-            .value;
-        Ok(account
-            .filter(|a| a.owner == mpppal_solana::SETTLEMENT_PROGRAM_ID)
-            .and_then(|a| {
-                mpppal_settlement_program::state::Session::try_deserialize(&mut a.data.as_slice())
-                    .ok()
-            }))
+        let data = self
+            .data_of(address, &mpppal_solana::SETTLEMENT_PROGRAM_ID)
+            .await?;
+        Ok(data.and_then(|d| {
+            mpppal_settlement_program::state::Session::try_deserialize(&mut d.as_slice()).ok()
+        }))
     }
 
     /// Base units held by the token account at `address`.
