@@ -50,7 +50,8 @@ use crate::ready::{check, Checks, Dependencies};
         crate::v1::list_sessions,
         crate::v1::get_session,
         crate::v1::report_voucher,
-        crate::v1::close_session
+        crate::v1::close_session,
+        crate::v1::audit_log
     ),
     components(schemas(Health, Ready, Checks))
 )]

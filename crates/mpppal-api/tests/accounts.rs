@@ -257,6 +257,31 @@ async fn policy_changes_and_pauses_are_written_on_chain_and_versioned(pool: PgPo
             "account.unpaused"
         ]
     );
+
+    // The operator reads the same log through the API, newest first, a page at a time.
+    let (status, page) = w.api.call("GET", "/v1/audit?limit=2", None, None).await;
+    assert_eq!(status, 200, "{page}");
+    let actions = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(actions(&page), ["account.unpaused", "policy.updated"]);
+    assert_eq!(page["items"][0]["actor"], w.api.key_id.as_str());
+    assert_eq!(page["items"][0]["hash"].as_str().map(str::len), Some(64));
+    let before = page["nextBefore"].as_i64().unwrap();
+    let (_, older) = w
+        .api
+        .call("GET", &format!("/v1/audit?before={before}"), None, None)
+        .await;
+    assert_eq!(
+        actions(&older),
+        ["account.paused", "policy.updated", "account.created"]
+    );
+    assert_eq!(older["nextBefore"], Value::Null);
 }
 
 #[sqlx::test(migrator = "mpppal_db::MIGRATOR")]

@@ -146,3 +146,38 @@ pub async fn verify(pool: &PgPool) -> Result<Verdict, sqlx::Error> {
         rows: (expected_seq - 1) as u64,
     })
 }
+
+/// One row as an operator reads it.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Logged {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    /// The JSON text exactly as hashed.
+    pub details: String,
+    pub hash: Vec<u8>,
+}
+
+/// The operator's rows, newest first, before `seq` (exclusive) when given.
+pub async fn list(
+    conn: &mut PgConnection,
+    operator_id: Uuid,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Logged>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at,
+                actor, action, subject, details, hash
+         FROM audit_log
+         WHERE operator_id = $1 AND ($2::bigint IS NULL OR seq < $2)
+         ORDER BY seq DESC
+         LIMIT $3",
+    )
+    .bind(operator_id)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}

@@ -2,6 +2,7 @@
 //! the router and what every change shares (its transaction, its saved response, its audit row).
 
 mod accounts;
+mod audit_log;
 mod custodial;
 mod escalations;
 mod keys;
@@ -14,6 +15,7 @@ mod spend;
 mod transfers;
 
 pub(crate) use accounts::*;
+pub(crate) use audit_log::*;
 pub(crate) use custodial::*;
 pub use escalations::expire_due;
 pub(crate) use escalations::*;
@@ -69,6 +71,7 @@ pub fn router(deps: Arc<Dependencies>) -> Router<Arc<Dependencies>> {
         .route("/v1/receipts", post(report_receipts))
         .route("/v1/accounts/{account_id}/receipts", post(sign_receipt))
         .route("/v1/sessions", get(list_sessions).post(open_session))
+        .route("/v1/audit", get(audit_log))
         .route("/v1/sessions/{session_id}", get(get_session))
         .route("/v1/sessions/{session_id}/vouchers", post(report_voucher))
         .route("/v1/sessions/{session_id}/close", post(close_session))
