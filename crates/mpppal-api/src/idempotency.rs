@@ -60,13 +60,13 @@ pub async fn begin(
 ) -> Result<Begun, Problem> {
     let mut tx = db.begin().await.map_err(Problem::database)?;
     // Waits for a concurrent holder of the same key to commit or roll back.
-    let claimed = sqlx::query(
+    let claimed = sqlx::query!(
         "INSERT INTO idempotency_keys (operator_id, idempotency_key, request_hash, response_status, response_body)
          VALUES ($1, $2, $3, 0, '') ON CONFLICT DO NOTHING",
+        operator,
+        key,
+        fingerprint.as_slice()
     )
-    .bind(operator)
-    .bind(key)
-    .bind(fingerprint.as_slice())
     .execute(&mut *tx)
     .await
     .map_err(Problem::database)?
@@ -76,15 +76,20 @@ pub async fn begin(
         return Ok(Begun::Fresh(tx));
     }
     drop(tx);
-    let (hash, status, body): (Vec<u8>, i16, String) = sqlx::query_as(
+    let saved = sqlx::query!(
         "SELECT request_hash, response_status, response_body FROM idempotency_keys
          WHERE operator_id = $1 AND idempotency_key = $2",
+        operator,
+        key
     )
-    .bind(operator)
-    .bind(key)
     .fetch_one(db)
     .await
     .map_err(Problem::database)?;
+    let (hash, status, body) = (
+        saved.request_hash,
+        saved.response_status,
+        saved.response_body,
+    );
     if hash != fingerprint {
         return Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -117,14 +122,14 @@ pub async fn finish(
     status: StatusCode,
     saved: &str,
 ) -> Result<(), Problem> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE idempotency_keys SET response_status = $3, response_body = $4
          WHERE operator_id = $1 AND idempotency_key = $2",
+        operator,
+        key,
+        status.as_u16() as i16,
+        saved
     )
-    .bind(operator)
-    .bind(key)
-    .bind(status.as_u16() as i16)
-    .bind(saved)
     .execute(&mut *tx)
     .await
     .map_err(Problem::database)?;

@@ -155,11 +155,12 @@ pub async fn add_member(
     let db = mpppal_db::connect(&config.database_url).await?;
     mpppal_db::migrate(&db).await?;
     let mut tx = db.begin().await?;
-    let known: Option<String> =
-        sqlx::query_scalar("SELECT name FROM operators WHERE operator_id = $1")
-            .bind(operator)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let known = sqlx::query_scalar!(
+        "SELECT name FROM operators WHERE operator_id = $1",
+        operator
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     if known.is_none() {
         return Err(StartError::Config(format!("no operator {operator}")));
     }

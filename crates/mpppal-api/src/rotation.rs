@@ -26,14 +26,13 @@ struct Sealed {
 
 async fn locked(conn: &mut PgConnection) -> Result<Vec<Sealed>, sqlx::Error> {
     let mut all = Vec::new();
-    let keys: Vec<(String, Vec<u8>)> =
-        sqlx::query_as("SELECT key_id, sealed_key FROM api_keys ORDER BY key_id FOR UPDATE")
-            .fetch_all(&mut *conn)
-            .await?;
-    all.extend(keys.into_iter().map(|(key_id, blob)| Sealed {
-        what: format!("API key {key_id}"),
-        label: key_id,
-        blob,
+    let keys = sqlx::query!("SELECT key_id, sealed_key FROM api_keys ORDER BY key_id FOR UPDATE")
+        .fetch_all(&mut *conn)
+        .await?;
+    all.extend(keys.into_iter().map(|k| Sealed {
+        what: format!("API key {}", k.key_id),
+        label: k.key_id,
+        blob: k.sealed_key,
     }));
     let owners = mpppal_db::owners::all_for_update(conn).await?;
     all.extend(owners.into_iter().map(|(operator, blob)| Sealed {
@@ -57,12 +56,14 @@ async fn store(conn: &mut PgConnection, label: &str, blob: &[u8]) -> Result<(), 
         let operator = operator.parse().expect("labels are made from UUIDs");
         mpppal_db::owners::reseal(conn, operator, blob).await
     } else {
-        sqlx::query("UPDATE api_keys SET sealed_key = $2 WHERE key_id = $1")
-            .bind(label)
-            .bind(blob)
-            .execute(conn)
-            .await
-            .map(|_| ())
+        sqlx::query!(
+            "UPDATE api_keys SET sealed_key = $2 WHERE key_id = $1",
+            label,
+            blob
+        )
+        .execute(conn)
+        .await
+        .map(|_| ())
     }
 }
 

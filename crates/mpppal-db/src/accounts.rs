@@ -24,11 +24,6 @@ pub struct Account {
     pub created_micros: i64,
 }
 
-const COLUMNS: &str = "account_id, operator_id, name, handle, solana_address, usdc_token_account,
-    custody_mode::text AS custody_mode, status::text AS status, wallet_key, agent_address,
-    to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS created_at,
-    (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros";
-
 /// An account to insert; `sealed_agent_seed` is set exactly for custodial accounts.
 #[derive(Clone, Debug)]
 pub struct NewAccount<'a> {
@@ -53,32 +48,37 @@ pub async fn insert(
     conn: &mut PgConnection,
     new: &NewAccount<'_>,
 ) -> Result<Result<Account, HandleTaken>, sqlx::Error> {
-    let sql = format!(
+    let custody = if new.custodial {
+        "custodial"
+    } else {
+        "non_custodial"
+    };
+    let inserted = sqlx::query!(
         "INSERT INTO accounts (account_id, operator_id, name, handle, solana_address,
                                usdc_token_account, custody_mode, wallet_key, agent_address,
                                sealed_agent_seed)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::custody_mode, $8, $9, $10)
-         ON CONFLICT (handle) DO NOTHING
-         RETURNING {COLUMNS}"
-    );
-    let row = sqlx::query_as::<_, Account>(&sql)
-        .bind(new.account_id)
-        .bind(new.operator_id)
-        .bind(new.name)
-        .bind(new.handle)
-        .bind(new.solana_address)
-        .bind(new.usdc_token_account)
-        .bind(if new.custodial {
-            "custodial"
-        } else {
-            "non_custodial"
-        })
-        .bind(new.wallet_key)
-        .bind(new.agent_address)
-        .bind(new.sealed_agent_seed)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.ok_or(HandleTaken))
+         VALUES ($1, $2, $3, $4, $5, $6, $7::text::custody_mode, $8, $9, $10)
+         ON CONFLICT (handle) DO NOTHING",
+        new.account_id,
+        new.operator_id,
+        new.name,
+        new.handle,
+        new.solana_address,
+        new.usdc_token_account,
+        custody,
+        new.wallet_key,
+        new.agent_address,
+        new.sealed_agent_seed,
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if !inserted {
+        return Ok(Err(HandleTaken));
+    }
+    let account = find(conn, new.operator_id, new.account_id, Lock::None).await?;
+    Ok(Ok(account.expect("just inserted")))
 }
 
 /// How a read holds the account row until its transaction ends.
@@ -98,19 +98,44 @@ pub async fn find(
     account_id: &str,
     lock: Lock,
 ) -> Result<Option<Account>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM accounts WHERE operator_id = $1 AND account_id = $2{}",
-        match lock {
-            Lock::None => "",
-            Lock::Share => " FOR SHARE",
-            Lock::Update => " FOR UPDATE",
+    // The lock is taken first, by its own statement, so one checked query reads the row.
+    let locked = match lock {
+        Lock::None => Some(1),
+        Lock::Share => {
+            sqlx::query_scalar!(
+                r#"SELECT 1 AS "one!" FROM accounts WHERE operator_id = $1 AND account_id = $2 FOR SHARE"#,
+                operator_id,
+                account_id
+            )
+            .fetch_optional(&mut *conn)
+            .await?
         }
-    );
-    sqlx::query_as(&sql)
-        .bind(operator_id)
-        .bind(account_id)
-        .fetch_optional(conn)
-        .await
+        Lock::Update => {
+            sqlx::query_scalar!(
+                r#"SELECT 1 AS "one!" FROM accounts WHERE operator_id = $1 AND account_id = $2 FOR UPDATE"#,
+                operator_id,
+                account_id
+            )
+            .fetch_optional(&mut *conn)
+            .await?
+        }
+    };
+    if locked.is_none() {
+        return Ok(None);
+    }
+    sqlx::query_as!(
+        Account,
+        r#"SELECT account_id, operator_id, name, handle, solana_address, usdc_token_account,
+                  custody_mode::text AS "custody_mode!", status::text AS "status!", wallet_key,
+                  agent_address,
+                  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!",
+                  (extract(epoch FROM created_at) * 1000000)::bigint AS "created_micros!"
+           FROM accounts WHERE operator_id = $1 AND account_id = $2"#,
+        operator_id,
+        account_id
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// Whoever holds `handle`, across operators: handles are a public directory.
@@ -118,8 +143,18 @@ pub async fn by_handle(
     conn: &mut PgConnection,
     handle: &str,
 ) -> Result<Option<Account>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM accounts WHERE handle = $1");
-    sqlx::query_as(&sql).bind(handle).fetch_optional(conn).await
+    sqlx::query_as!(
+        Account,
+        r#"SELECT account_id, operator_id, name, handle, solana_address, usdc_token_account,
+                  custody_mode::text AS "custody_mode!", status::text AS "status!", wallet_key,
+                  agent_address,
+                  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!",
+                  (extract(epoch FROM created_at) * 1000000)::bigint AS "created_micros!"
+           FROM accounts WHERE handle = $1"#,
+        handle
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// Where a page of a list starts: after this (created_micros, account_id), newest first.
@@ -137,24 +172,29 @@ pub async fn list(
     after: Option<&After>,
     limit: i64,
 ) -> Result<Vec<Account>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM accounts
-         WHERE operator_id = $1
-           AND ($2::account_status IS NULL OR status = $2::account_status)
-           AND ($3::bigint IS NULL
-                OR (created_at, account_id)
-                   < (TIMESTAMPTZ 'epoch' + $3::bigint * INTERVAL '1 microsecond', $4::varchar))
-         ORDER BY created_at DESC, account_id DESC
-         LIMIT $5"
-    );
-    sqlx::query_as(&sql)
-        .bind(operator_id)
-        .bind(status)
-        .bind(after.map(|a| a.created_micros))
-        .bind(after.map(|a| a.account_id.as_str()))
-        .bind(limit)
-        .fetch_all(conn)
-        .await
+    sqlx::query_as!(
+        Account,
+        r#"SELECT account_id, operator_id, name, handle, solana_address, usdc_token_account,
+                  custody_mode::text AS "custody_mode!", status::text AS "status!", wallet_key,
+                  agent_address,
+                  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!",
+                  (extract(epoch FROM created_at) * 1000000)::bigint AS "created_micros!"
+           FROM accounts
+           WHERE operator_id = $1
+             AND ($2::text IS NULL OR status = $2::text::account_status)
+             AND ($3::bigint IS NULL
+                  OR (created_at, account_id)
+                     < (TIMESTAMPTZ 'epoch' + $3::bigint * INTERVAL '1 microsecond', $4::varchar))
+           ORDER BY created_at DESC, account_id DESC
+           LIMIT $5"#,
+        operator_id,
+        status,
+        after.map(|a| a.created_micros),
+        after.map(|a| a.account_id.as_str()),
+        limit
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// Marks the account `active` or `paused`.
@@ -163,24 +203,42 @@ pub async fn set_status(
     account_id: &str,
     paused: bool,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE accounts SET status = $2::account_status WHERE account_id = $1")
-        .bind(account_id)
-        .bind(if paused { "paused" } else { "active" })
-        .execute(conn)
-        .await
-        .map(|_| ())
+    let status = if paused { "paused" } else { "active" };
+    sqlx::query!(
+        "UPDATE accounts SET status = $2::text::account_status WHERE account_id = $1",
+        account_id,
+        status
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 /// Every custodial account's sealed agent seed, locked for re-sealing.
 pub async fn sealed_agent_seeds(
     conn: &mut PgConnection,
 ) -> Result<Vec<(String, Vec<u8>)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT account_id, sealed_agent_seed FROM accounts
-         WHERE sealed_agent_seed IS NOT NULL ORDER BY account_id FOR UPDATE",
+    let rows = sqlx::query!(
+        r#"SELECT account_id, sealed_agent_seed AS "sealed!" FROM accounts
+           WHERE sealed_agent_seed IS NOT NULL ORDER BY account_id FOR UPDATE"#
     )
     .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.account_id, r.sealed)).collect())
+}
+
+/// A custodial account's sealed agent seed.
+pub async fn sealed_agent_seed(
+    conn: &mut PgConnection,
+    account_id: &str,
+) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT sealed_agent_seed FROM accounts WHERE account_id = $1",
+        account_id
+    )
+    .fetch_optional(conn)
     .await
+    .map(Option::flatten)
 }
 
 pub async fn reseal_agent_seed(
@@ -188,10 +246,12 @@ pub async fn reseal_agent_seed(
     account_id: &str,
     sealed: &[u8],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE accounts SET sealed_agent_seed = $2 WHERE account_id = $1")
-        .bind(account_id)
-        .bind(sealed)
-        .execute(conn)
-        .await
-        .map(|_| ())
+    sqlx::query!(
+        "UPDATE accounts SET sealed_agent_seed = $2 WHERE account_id = $1",
+        account_id,
+        sealed
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
 }

@@ -50,16 +50,14 @@ fn hash_of(row: &Row) -> [u8; 32] {
 
 /// Appends `entry` inside the caller's transaction; returns its sequence number.
 pub async fn append(tx: &mut PgConnection, entry: &Entry<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(CHAIN_LOCK)
+    sqlx::query!("SELECT pg_advisory_xact_lock($1)", CHAIN_LOCK)
         .execute(&mut *tx)
         .await?;
-    let last: Option<(i64, Vec<u8>)> =
-        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await?;
+    let last = sqlx::query!("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut *tx)
+        .await?;
     let (seq, prev_hash) = match last {
-        Some((seq, hash)) => (seq + 1, hash),
+        Some(last) => (last.seq + 1, last.hash),
         None => (1, vec![0u8; 32]),
     };
     // PostgreSQL keeps microseconds: hash exactly what will be read back.
@@ -79,19 +77,19 @@ pub async fn append(tx: &mut PgConnection, entry: &Entry<'_>) -> Result<i64, sql
         hash: Vec::new(),
     };
     row.hash = hash_of(&row).to_vec();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO audit_log (seq, at, operator_id, actor, action, subject, details, prev_hash, hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        row.seq,
+        row.at,
+        row.operator_id,
+        row.actor,
+        row.action,
+        row.subject,
+        row.details,
+        row.prev_hash,
+        row.hash
     )
-    .bind(row.seq)
-    .bind(row.at)
-    .bind(row.operator_id)
-    .bind(&row.actor)
-    .bind(&row.action)
-    .bind(&row.subject)
-    .bind(&row.details)
-    .bind(&row.prev_hash)
-    .bind(&row.hash)
     .execute(&mut *tx)
     .await?;
     Ok(seq)
@@ -113,9 +111,10 @@ pub enum Verdict {
 /// Recomputes every row's hash from the first; stops at the first break.
 pub async fn verify(pool: &PgPool) -> Result<Verdict, sqlx::Error> {
     use futures_util::TryStreamExt;
-    let mut rows = sqlx::query_as::<_, Row>(
+    let mut rows = sqlx::query_as!(
+        Row,
         "SELECT seq, at, operator_id, actor, action, subject, details, prev_hash, hash
-         FROM audit_log ORDER BY seq",
+         FROM audit_log ORDER BY seq"
     )
     .fetch(pool);
     let mut expected_seq = 1i64;
@@ -167,17 +166,18 @@ pub async fn list(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Logged>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at,
-                actor, action, subject, details, hash
-         FROM audit_log
-         WHERE operator_id = $1 AND ($2::bigint IS NULL OR seq < $2)
-         ORDER BY seq DESC
-         LIMIT $3",
+    sqlx::query_as!(
+        Logged,
+        r#"SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "at!",
+                  actor, action, subject, details, hash
+           FROM audit_log
+           WHERE operator_id = $1 AND ($2::bigint IS NULL OR seq < $2)
+           ORDER BY seq DESC
+           LIMIT $3"#,
+        operator_id,
+        before,
+        limit
     )
-    .bind(operator_id)
-    .bind(before)
-    .bind(limit)
     .fetch_all(conn)
     .await
 }

@@ -13,18 +13,18 @@ pub async fn reserve(
     amount: i64,
     cap: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "INSERT INTO daily_spend (account_id, day, reserved)
-         SELECT $1, $2, $3 WHERE $3 <= $4
+         SELECT $1::varchar, $2::bigint, $3::bigint WHERE $3::bigint <= $4::bigint
          ON CONFLICT (account_id, day) DO UPDATE
              SET reserved = daily_spend.reserved + EXCLUDED.reserved
-             WHERE daily_spend.reserved + EXCLUDED.reserved <= $4
+             WHERE daily_spend.reserved + EXCLUDED.reserved <= $4::bigint
          RETURNING reserved",
+        account_id,
+        day,
+        amount,
+        cap
     )
-    .bind(account_id)
-    .bind(day)
-    .bind(amount)
-    .bind(cap)
     .fetch_optional(conn)
     .await
 }
@@ -37,12 +37,12 @@ pub async fn release(
     amount: i64,
 ) -> Result<(), sqlx::Error> {
     // The CHECK (reserved >= 0) turns a double release into an error rather than free budget.
-    sqlx::query(
+    sqlx::query!(
         "UPDATE daily_spend SET reserved = reserved - $3 WHERE account_id = $1 AND day = $2",
+        account_id,
+        day,
+        amount
     )
-    .bind(account_id)
-    .bind(day)
-    .bind(amount)
     .execute(conn)
     .await
     .map(|_| ())
@@ -54,11 +54,12 @@ pub async fn reserved(
     account_id: &str,
     day: i64,
 ) -> Result<i64, sqlx::Error> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT reserved FROM daily_spend WHERE account_id = $1 AND day = $2")
-            .bind(account_id)
-            .bind(day)
-            .fetch_optional(conn)
-            .await?;
+    let found = sqlx::query_scalar!(
+        "SELECT reserved FROM daily_spend WHERE account_id = $1 AND day = $2",
+        account_id,
+        day
+    )
+    .fetch_optional(conn)
+    .await?;
     Ok(found.unwrap_or(0))
 }

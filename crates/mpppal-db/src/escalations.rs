@@ -19,14 +19,6 @@ pub struct Escalation {
     pub created_at: String,
 }
 
-const COLUMNS: &str = "e.escalation_id, e.transfer_id, e.account_id, e.amount, e.threshold,
-    e.status::text AS status,
-    to_char(e.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS expires_at,
-    e.decided_by,
-    to_char(e.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS decided_at,
-    e.note,
-    to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS created_at";
-
 pub async fn insert(
     conn: &mut PgConnection,
     escalation_id: &str,
@@ -36,23 +28,31 @@ pub async fn insert(
     threshold: i64,
     ttl_seconds: i64,
 ) -> Result<Escalation, sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO escalations (escalation_id, transfer_id, account_id, amount, threshold, expires_at)
-         VALUES ($1, $2, $3, $4, $5, now() + $6 * INTERVAL '1 second')",
+         VALUES ($1, $2, $3, $4, $5, now() + $6::bigint * INTERVAL '1 second')",
+        escalation_id,
+        transfer_id,
+        account_id,
+        amount,
+        threshold,
+        ttl_seconds
     )
-    .bind(escalation_id)
-    .bind(transfer_id)
-    .bind(account_id)
-    .bind(amount)
-    .bind(threshold)
-    .bind(ttl_seconds)
     .execute(&mut *conn)
     .await?;
-    let sql = format!("SELECT {COLUMNS} FROM escalations e WHERE e.escalation_id = $1");
-    sqlx::query_as(&sql)
-        .bind(escalation_id)
-        .fetch_one(conn)
-        .await
+    sqlx::query_as!(
+        Escalation,
+        r#"SELECT e.escalation_id, e.transfer_id, e.account_id, e.amount, e.threshold,
+                  e.status::text AS "status!",
+                  to_char(e.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "expires_at!",
+                  e.decided_by,
+                  to_char(e.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS decided_at,
+                  e.note,
+                  to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!" FROM escalations e WHERE e.escalation_id = $1"#,
+        escalation_id
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// The operator's escalation; `lock` takes it for a decision.
@@ -62,16 +62,34 @@ pub async fn find(
     escalation_id: &str,
     lock: bool,
 ) -> Result<Option<Escalation>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM escalations e JOIN accounts a USING (account_id)
-         WHERE a.operator_id = $1 AND e.escalation_id = $2{}",
-        if lock { " FOR UPDATE OF e" } else { "" }
-    );
-    sqlx::query_as(&sql)
-        .bind(operator_id)
-        .bind(escalation_id)
-        .fetch_optional(conn)
-        .await
+    if lock {
+        let held = sqlx::query_scalar!(
+            r#"SELECT 1 AS "one!" FROM escalations e JOIN accounts a USING (account_id)
+               WHERE a.operator_id = $1 AND e.escalation_id = $2 FOR UPDATE OF e"#,
+            operator_id,
+            escalation_id
+        )
+        .fetch_optional(&mut *conn)
+        .await?;
+        if held.is_none() {
+            return Ok(None);
+        }
+    }
+    sqlx::query_as!(
+        Escalation,
+        r#"SELECT e.escalation_id, e.transfer_id, e.account_id, e.amount, e.threshold,
+                  e.status::text AS "status!",
+                  to_char(e.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "expires_at!",
+                  e.decided_by,
+                  to_char(e.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS decided_at,
+                  e.note,
+                  to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!" FROM escalations e JOIN accounts a USING (account_id)
+           WHERE a.operator_id = $1 AND e.escalation_id = $2"#,
+        operator_id,
+        escalation_id
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// The escalation of a transfer, if it has one.
@@ -79,11 +97,19 @@ pub async fn of_transfer(
     conn: &mut PgConnection,
     transfer_id: &str,
 ) -> Result<Option<Escalation>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM escalations e WHERE e.transfer_id = $1");
-    sqlx::query_as(&sql)
-        .bind(transfer_id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        Escalation,
+        r#"SELECT e.escalation_id, e.transfer_id, e.account_id, e.amount, e.threshold,
+                  e.status::text AS "status!",
+                  to_char(e.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "expires_at!",
+                  e.decided_by,
+                  to_char(e.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS decided_at,
+                  e.note,
+                  to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!" FROM escalations e WHERE e.transfer_id = $1"#,
+        transfer_id
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// The operator's escalations, newest first, optionally only with `status`.
@@ -93,27 +119,35 @@ pub async fn list(
     status: Option<&str>,
     limit: i64,
 ) -> Result<Vec<Escalation>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM escalations e JOIN accounts a USING (account_id)
-         WHERE a.operator_id = $1
-           AND ($2::escalation_status IS NULL OR e.status = $2::escalation_status)
-         ORDER BY e.created_at DESC, e.escalation_id DESC
-         LIMIT $3"
-    );
-    sqlx::query_as(&sql)
-        .bind(operator_id)
-        .bind(status)
-        .bind(limit)
-        .fetch_all(conn)
-        .await
+    sqlx::query_as!(
+        Escalation,
+        r#"SELECT e.escalation_id, e.transfer_id, e.account_id, e.amount, e.threshold,
+                  e.status::text AS "status!",
+                  to_char(e.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "expires_at!",
+                  e.decided_by,
+                  to_char(e.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS decided_at,
+                  e.note,
+                  to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!" FROM escalations e JOIN accounts a USING (account_id)
+           WHERE a.operator_id = $1
+             AND ($2::text IS NULL OR e.status = $2::text::escalation_status)
+           ORDER BY e.created_at DESC, e.escalation_id DESC
+           LIMIT $3"#,
+        operator_id,
+        status,
+        limit
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// Whether a pending escalation's time is up (by the database's clock).
 pub async fn is_expired(conn: &mut PgConnection, escalation_id: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT expires_at <= now() FROM escalations WHERE escalation_id = $1")
-        .bind(escalation_id)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT expires_at <= now() AS "expired!" FROM escalations WHERE escalation_id = $1"#,
+        escalation_id
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// Records a decision on a pending escalation: `approved`, `denied` or `expired`.
@@ -124,15 +158,15 @@ pub async fn decide(
     decided_by: &str,
     note: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "UPDATE escalations
-         SET status = $2::escalation_status, decided_by = $3, decided_at = now(), note = $4
+         SET status = $2::text::escalation_status, decided_by = $3, decided_at = now(), note = $4
          WHERE escalation_id = $1 AND status = 'pending'",
+        escalation_id,
+        status,
+        decided_by,
+        note
     )
-    .bind(escalation_id)
-    .bind(status)
-    .bind(decided_by)
-    .bind(note)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -144,15 +178,19 @@ pub async fn due(
     conn: &mut PgConnection,
     limit: i64,
 ) -> Result<Vec<(String, String, Uuid)>, sqlx::Error> {
-    sqlx::query_as(
+    let rows = sqlx::query!(
         "SELECT e.escalation_id, e.transfer_id, a.operator_id
          FROM escalations e JOIN accounts a USING (account_id)
          WHERE e.status = 'pending' AND e.expires_at <= now()
          ORDER BY e.expires_at
          LIMIT $1
          FOR UPDATE OF e SKIP LOCKED",
+        limit
     )
-    .bind(limit)
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.escalation_id, r.transfer_id, r.operator_id))
+        .collect())
 }

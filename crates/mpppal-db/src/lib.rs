@@ -38,5 +38,8 @@ pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
 
 /// One round trip: whether the database answers.
 pub async fn ping(pool: &PgPool) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
+    sqlx::query!("SELECT 1 AS one")
+        .fetch_one(pool)
+        .await
+        .map(|_| ())
 }

@@ -10,13 +10,13 @@ pub async fn add(
     issuer: &str,
     subject: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO operator_members (issuer, subject, operator_id) VALUES ($1, $2, $3)
          ON CONFLICT (issuer, subject) DO NOTHING",
+        issuer,
+        subject,
+        operator_id
     )
-    .bind(issuer)
-    .bind(subject)
-    .bind(operator_id)
     .execute(conn)
     .await
     .map(|_| ())
@@ -28,11 +28,11 @@ pub async fn operator_of(
     issuer: &str,
     subject: &str,
 ) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "SELECT operator_id FROM operator_members WHERE issuer = $1 AND subject = $2",
+        issuer,
+        subject
     )
-    .bind(issuer)
-    .bind(subject)
     .fetch_optional(conn)
     .await
 }
@@ -57,16 +57,16 @@ pub async fn open_session(
     email: Option<&str>,
     seconds: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO operator_sessions (token_hash, operator_id, issuer, subject, email, expires_at)
-         VALUES ($1, $2, $3, $4, $5, now() + $6 * INTERVAL '1 second')",
+         VALUES ($1, $2, $3, $4, $5, now() + $6::bigint * INTERVAL '1 second')",
+        token_hash.as_slice(),
+        operator_id,
+        issuer,
+        subject,
+        email,
+        seconds
     )
-    .bind(token_hash.as_slice())
-    .bind(operator_id)
-    .bind(issuer)
-    .bind(subject)
-    .bind(email)
-    .bind(seconds)
     .execute(conn)
     .await
     .map(|_| ())
@@ -77,12 +77,13 @@ pub async fn session(
     conn: &mut PgConnection,
     token_hash: &[u8; 32],
 ) -> Result<Option<Session>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT operator_id, issuer, subject, email,
-                to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS expires_at
-         FROM operator_sessions WHERE token_hash = $1 AND expires_at > now()",
+    sqlx::query_as!(
+        Session,
+        r#"SELECT operator_id, issuer, subject, email,
+                  to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "expires_at!"
+           FROM operator_sessions WHERE token_hash = $1 AND expires_at > now()"#,
+        token_hash.as_slice()
     )
-    .bind(token_hash.as_slice())
     .fetch_optional(conn)
     .await
 }
@@ -92,9 +93,11 @@ pub async fn close_session(
     conn: &mut PgConnection,
     token_hash: &[u8; 32],
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM operator_sessions WHERE token_hash = $1")
-        .bind(token_hash.as_slice())
-        .execute(conn)
-        .await?;
+    let done = sqlx::query!(
+        "DELETE FROM operator_sessions WHERE token_hash = $1",
+        token_hash.as_slice()
+    )
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -10,12 +10,13 @@ pub async fn push(
     subject: &str,
     payload: &serde_json::Value,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO outbox (kind, subject, payload) VALUES ($1, $2, $3::jsonb) RETURNING outbox_id",
+    sqlx::query_scalar!(
+        "INSERT INTO outbox (kind, subject, payload) VALUES ($1, $2, $3::text::jsonb)
+         RETURNING outbox_id",
+        kind,
+        subject,
+        payload.to_string()
     )
-    .bind(kind)
-    .bind(subject)
-    .bind(payload.to_string())
     .fetch_one(conn)
     .await
 }

@@ -21,29 +21,24 @@ pub struct PolicyVersion {
     pub created_at: String,
 }
 
-const COLUMNS: &str = "account_id, version, max_single_transfer, max_daily_spend,
-    allowed_counterparties::text[] AS allowed_counterparties, categories::text[] AS categories,
-    require_memo, escalation_threshold, paused, tx_signature, changed_by,
-    to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS created_at";
-
 pub async fn insert(conn: &mut PgConnection, p: &PolicyVersion) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO policies (account_id, version, max_single_transfer, max_daily_spend,
                                allowed_counterparties, categories, require_memo,
                                escalation_threshold, paused, tx_signature, changed_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         VALUES ($1, $2, $3, $4, $5::text[], $6::text[], $7, $8, $9, $10, $11)",
+        p.account_id,
+        p.version,
+        p.max_single_transfer,
+        p.max_daily_spend,
+        &p.allowed_counterparties,
+        &p.categories,
+        p.require_memo,
+        p.escalation_threshold,
+        p.paused,
+        p.tx_signature,
+        p.changed_by
     )
-    .bind(&p.account_id)
-    .bind(p.version)
-    .bind(p.max_single_transfer)
-    .bind(p.max_daily_spend)
-    .bind(&p.allowed_counterparties)
-    .bind(&p.categories)
-    .bind(p.require_memo)
-    .bind(p.escalation_threshold)
-    .bind(p.paused)
-    .bind(&p.tx_signature)
-    .bind(&p.changed_by)
     .execute(conn)
     .await
     .map(|_| ())
@@ -54,13 +49,18 @@ pub async fn current(
     conn: &mut PgConnection,
     account_id: &str,
 ) -> Result<Option<PolicyVersion>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM policies WHERE account_id = $1 ORDER BY version DESC LIMIT 1"
-    );
-    sqlx::query_as(&sql)
-        .bind(account_id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        PolicyVersion,
+        r#"SELECT account_id, version, max_single_transfer, max_daily_spend,
+                  allowed_counterparties::text[] AS "allowed_counterparties!",
+                  categories::text[] AS "categories!",
+                  require_memo, escalation_threshold, paused, tx_signature, changed_by,
+                  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!"
+           FROM policies WHERE account_id = $1 ORDER BY version DESC LIMIT 1"#,
+        account_id
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// Every version, newest first.
@@ -68,6 +68,16 @@ pub async fn history(
     conn: &mut PgConnection,
     account_id: &str,
 ) -> Result<Vec<PolicyVersion>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM policies WHERE account_id = $1 ORDER BY version DESC");
-    sqlx::query_as(&sql).bind(account_id).fetch_all(conn).await
+    sqlx::query_as!(
+        PolicyVersion,
+        r#"SELECT account_id, version, max_single_transfer, max_daily_spend,
+                  allowed_counterparties::text[] AS "allowed_counterparties!",
+                  categories::text[] AS "categories!",
+                  require_memo, escalation_threshold, paused, tx_signature, changed_by,
+                  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!"
+           FROM policies WHERE account_id = $1 ORDER BY version DESC"#,
+        account_id
+    )
+    .fetch_all(conn)
+    .await
 }

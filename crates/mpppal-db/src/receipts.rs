@@ -39,27 +39,30 @@ pub async fn ingest(
     let column = |f: fn(&NewReceipt) -> String| batch.iter().map(f).collect::<Vec<_>>();
     let accounts = column(|r| r.account_id.clone());
     let challenges = column(|r| r.challenge_id.clone());
-    let stored: Vec<(String, String)> = sqlx::query_as(
+    let stored = sqlx::query!(
         "INSERT INTO receipts (account_id, challenge_id, challenge_hash, wallet, recipient, mint,
                                amount, category, expires_at, signature)
          SELECT * FROM UNNEST($1::varchar[], $2::varchar[], $3::bytea[], $4::varchar[], $5::varchar[],
                               $6::varchar[], $7::bigint[], $8::bytea[], $9::timestamptz[], $10::bytea[])
          ON CONFLICT (account_id, challenge_id) DO NOTHING
          RETURNING account_id, challenge_id",
+        &accounts,
+        &challenges,
+        &batch.iter().map(|r| r.challenge_hash.to_vec()).collect::<Vec<_>>(),
+        &column(|r| r.wallet.clone()),
+        &column(|r| r.recipient.clone()),
+        &column(|r| r.mint.clone()),
+        &batch.iter().map(|r| r.amount).collect::<Vec<_>>(),
+        &batch.iter().map(|r| r.category.to_vec()).collect::<Vec<_>>(),
+        &batch.iter().map(|r| r.expires_at).collect::<Vec<_>>(),
+        &batch.iter().map(|r| r.signature.to_vec()).collect::<Vec<_>>()
     )
-    .bind(&accounts)
-    .bind(&challenges)
-    .bind(batch.iter().map(|r| r.challenge_hash.to_vec()).collect::<Vec<_>>())
-    .bind(column(|r| r.wallet.clone()))
-    .bind(column(|r| r.recipient.clone()))
-    .bind(column(|r| r.mint.clone()))
-    .bind(batch.iter().map(|r| r.amount).collect::<Vec<_>>())
-    .bind(batch.iter().map(|r| r.category.to_vec()).collect::<Vec<_>>())
-    .bind(batch.iter().map(|r| r.expires_at).collect::<Vec<_>>())
-    .bind(batch.iter().map(|r| r.signature.to_vec()).collect::<Vec<_>>())
     .fetch_all(&mut *conn)
     .await?;
-    let stored: std::collections::HashSet<(String, String)> = stored.into_iter().collect();
+    let stored: std::collections::HashSet<(String, String)> = stored
+        .into_iter()
+        .map(|r| (r.account_id, r.challenge_id))
+        .collect();
     let mut outcomes = vec![Outcome::Stored; batch.len()];
     // A key stored by this statement was stored from its first occurrence in the batch; any
     // later occurrence is classified against it like a receipt stored earlier.
@@ -73,27 +76,25 @@ pub async fn ingest(
     if others.is_empty() {
         return Ok(outcomes);
     }
-    let existing: Vec<(String, String, Vec<u8>)> = sqlx::query_as(
+    let existing = sqlx::query!(
         "SELECT r.account_id, r.challenge_id, r.signature FROM receipts r
          JOIN UNNEST($1::varchar[], $2::varchar[]) AS k(account_id, challenge_id)
            ON r.account_id = k.account_id AND r.challenge_id = k.challenge_id",
-    )
-    .bind(
-        others
+        &others
             .iter()
             .map(|&i| accounts[i].clone())
             .collect::<Vec<_>>(),
-    )
-    .bind(
-        others
+        &others
             .iter()
             .map(|&i| challenges[i].clone())
-            .collect::<Vec<_>>(),
+            .collect::<Vec<_>>()
     )
     .fetch_all(&mut *conn)
     .await?;
-    let existing: std::collections::HashMap<(String, String), Vec<u8>> =
-        existing.into_iter().map(|(a, c, s)| ((a, c), s)).collect();
+    let existing: std::collections::HashMap<(String, String), Vec<u8>> = existing
+        .into_iter()
+        .map(|r| ((r.account_id, r.challenge_id), r.signature))
+        .collect();
     for i in others {
         let key = (accounts[i].clone(), challenges[i].clone());
         let same = existing

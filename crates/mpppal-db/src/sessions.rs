@@ -23,12 +23,6 @@ pub struct SessionRow {
     pub settled_at: Option<String>,
 }
 
-const COLUMNS: &str = "s.session_id, s.account_id, s.provider_endpoint, s.channel_address,
-    s.signer, s.payee, s.cap, s.running_total, s.status::text AS status, s.paid,
-    s.settlement_tx_signature,
-    to_char(s.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS opened_at,
-    to_char(s.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS settled_at";
-
 pub struct NewSession<'a> {
     pub session_id: &'a str,
     pub account_id: &'a str,
@@ -44,27 +38,32 @@ pub async fn open(
     conn: &mut PgConnection,
     new: &NewSession<'_>,
 ) -> Result<(SessionRow, bool), sqlx::Error> {
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "INSERT INTO mpp_sessions (session_id, account_id, provider_endpoint, channel_address,
                                    signer, payee, cap)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (channel_address) DO NOTHING",
+        new.session_id,
+        new.account_id,
+        new.provider_endpoint,
+        new.channel_address,
+        new.signer,
+        new.payee,
+        new.cap
     )
-    .bind(new.session_id)
-    .bind(new.account_id)
-    .bind(new.provider_endpoint)
-    .bind(new.channel_address)
-    .bind(new.signer)
-    .bind(new.payee)
-    .bind(new.cap)
     .execute(&mut *conn)
     .await?
     .rows_affected()
         == 1;
-    let sql = format!("SELECT {COLUMNS} FROM mpp_sessions s WHERE s.channel_address = $1");
-    let row = sqlx::query_as(&sql)
-        .bind(new.channel_address)
-        .fetch_one(conn)
-        .await?;
+    let row = sqlx::query_as!(
+        SessionRow,
+        r#"SELECT s.session_id, s.account_id, s.provider_endpoint, s.channel_address, s.signer, s.payee,
+                  s.cap, s.running_total, s.status::text AS "status!", s.paid, s.settlement_tx_signature,
+                  to_char(s.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "opened_at!",
+                  to_char(s.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at FROM mpp_sessions s WHERE s.channel_address = $1"#,
+        new.channel_address
+    )
+    .fetch_one(conn)
+    .await?;
     Ok((row, inserted))
 }
 
@@ -75,16 +74,31 @@ pub async fn find(
     session_id: &str,
     lock: bool,
 ) -> Result<Option<SessionRow>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM mpp_sessions s JOIN accounts a USING (account_id)
-         WHERE a.operator_id = $1 AND s.session_id = $2{}",
-        if lock { " FOR UPDATE OF s" } else { "" }
-    );
-    sqlx::query_as(&sql)
-        .bind(operator_id)
-        .bind(session_id)
-        .fetch_optional(conn)
-        .await
+    if lock {
+        let held = sqlx::query_scalar!(
+            r#"SELECT 1 AS "one!" FROM mpp_sessions s JOIN accounts a USING (account_id)
+               WHERE a.operator_id = $1 AND s.session_id = $2 FOR UPDATE OF s"#,
+            operator_id,
+            session_id
+        )
+        .fetch_optional(&mut *conn)
+        .await?;
+        if held.is_none() {
+            return Ok(None);
+        }
+    }
+    sqlx::query_as!(
+        SessionRow,
+        r#"SELECT s.session_id, s.account_id, s.provider_endpoint, s.channel_address, s.signer, s.payee,
+                  s.cap, s.running_total, s.status::text AS "status!", s.paid, s.settlement_tx_signature,
+                  to_char(s.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "opened_at!",
+                  to_char(s.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at FROM mpp_sessions s JOIN accounts a USING (account_id)
+           WHERE a.operator_id = $1 AND s.session_id = $2"#,
+        operator_id,
+        session_id
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// The operator's sessions, newest first, optionally of one account or status.
@@ -95,21 +109,24 @@ pub async fn list(
     status: Option<&str>,
     limit: i64,
 ) -> Result<Vec<SessionRow>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM mpp_sessions s JOIN accounts a USING (account_id)
-         WHERE a.operator_id = $1
-           AND ($2::varchar IS NULL OR s.account_id = $2)
-           AND ($3::session_status IS NULL OR s.status = $3::session_status)
-         ORDER BY s.opened_at DESC, s.session_id DESC
-         LIMIT $4"
-    );
-    sqlx::query_as(&sql)
-        .bind(operator_id)
-        .bind(account_id)
-        .bind(status)
-        .bind(limit)
-        .fetch_all(conn)
-        .await
+    sqlx::query_as!(
+        SessionRow,
+        r#"SELECT s.session_id, s.account_id, s.provider_endpoint, s.channel_address, s.signer, s.payee,
+                  s.cap, s.running_total, s.status::text AS "status!", s.paid, s.settlement_tx_signature,
+                  to_char(s.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "opened_at!",
+                  to_char(s.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at FROM mpp_sessions s JOIN accounts a USING (account_id)
+           WHERE a.operator_id = $1
+             AND ($2::varchar IS NULL OR s.account_id = $2)
+             AND ($3::text IS NULL OR s.status = $3::text::session_status)
+           ORDER BY s.opened_at DESC, s.session_id DESC
+           LIMIT $4"#,
+        operator_id,
+        account_id,
+        status,
+        limit
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// Takes a higher voucher (and the deposit as now read from chain); false, changing nothing,
@@ -122,29 +139,29 @@ pub async fn voucher(
     signature: &[u8; 64],
     deposit: i64,
 ) -> Result<bool, sqlx::Error> {
-    let taken = sqlx::query(
+    let taken = sqlx::query!(
         "INSERT INTO vouchers (session_id, cumulative, expires_at, signature)
          VALUES ($1, $2, $3, $4)
          ON CONFLICT (session_id) DO UPDATE
              SET cumulative = EXCLUDED.cumulative, expires_at = EXCLUDED.expires_at,
                  signature = EXCLUDED.signature, received_at = now()
              WHERE vouchers.cumulative < EXCLUDED.cumulative",
+        session_id,
+        cumulative,
+        expires_at,
+        signature.as_slice()
     )
-    .bind(session_id)
-    .bind(cumulative)
-    .bind(expires_at)
-    .bind(signature.as_slice())
     .execute(&mut *conn)
     .await?
     .rows_affected()
         == 1;
     if taken {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE mpp_sessions SET cap = GREATEST(cap, $3), running_total = $2 WHERE session_id = $1",
+            session_id,
+            cumulative,
+            deposit
         )
-        .bind(session_id)
-        .bind(cumulative)
-        .bind(deposit)
         .execute(conn)
         .await?;
     }
@@ -159,17 +176,17 @@ pub async fn settle(
     deposit: i64,
     tx_signature: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE mpp_sessions
          SET status = 'settled', paid = $2, cap = GREATEST(cap, $3),
              running_total = GREATEST(running_total, LEAST($2, GREATEST(cap, $3))),
              settlement_tx_signature = $4, settled_at = now()
          WHERE session_id = $1 AND status <> 'settled'",
+        session_id,
+        paid,
+        deposit,
+        tx_signature
     )
-    .bind(session_id)
-    .bind(paid)
-    .bind(deposit)
-    .bind(tx_signature)
     .execute(conn)
     .await
     .map(|_| ())

@@ -23,13 +23,6 @@ pub struct Transfer {
     pub created_micros: i64,
 }
 
-const COLUMNS: &str = "t.transfer_id, t.account_id, t.to_address, t.amount, t.memo, t.category,
-    t.idempotency_key, t.tx_signature, t.status::text AS status, t.rejection_reason, t.spend_day,
-    t.owner_cosigned,
-    to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS created_at,
-    to_char(t.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS settled_at,
-    (extract(epoch FROM t.created_at) * 1000000)::bigint AS created_micros";
-
 #[derive(Clone, Debug)]
 pub struct NewTransfer<'a> {
     pub transfer_id: &'a str,
@@ -49,21 +42,21 @@ pub async fn insert(
     conn: &mut PgConnection,
     new: &NewTransfer<'_>,
 ) -> Result<Transfer, sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO transfers (transfer_id, account_id, to_address, amount, memo, category,
                                 idempotency_key, status, rejection_reason, spend_day)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::transfer_status, $9, $10)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::transfer_status, $9, $10)",
+        new.transfer_id,
+        new.account_id,
+        new.to_address,
+        new.amount,
+        new.memo,
+        new.category,
+        new.idempotency_key,
+        new.status,
+        new.rejection_reason,
+        new.spend_day
     )
-    .bind(new.transfer_id)
-    .bind(new.account_id)
-    .bind(new.to_address)
-    .bind(new.amount)
-    .bind(new.memo)
-    .bind(new.category)
-    .bind(new.idempotency_key)
-    .bind(new.status)
-    .bind(new.rejection_reason)
-    .bind(new.spend_day)
     .execute(&mut *conn)
     .await?;
     let found = get(conn, new.transfer_id).await?;
@@ -75,11 +68,19 @@ pub async fn get(
     conn: &mut PgConnection,
     transfer_id: &str,
 ) -> Result<Option<Transfer>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM transfers t WHERE t.transfer_id = $1");
-    sqlx::query_as(&sql)
-        .bind(transfer_id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        Transfer,
+        r#"SELECT t.transfer_id, t.account_id, t.to_address, t.amount, t.memo, t.category,
+                  t.idempotency_key, t.tx_signature, t.status::text AS "status!", t.rejection_reason,
+                  t.spend_day, t.owner_cosigned,
+                  to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!",
+                  to_char(t.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at,
+                  (extract(epoch FROM t.created_at) * 1000000)::bigint AS "created_micros!"
+           FROM transfers t WHERE t.transfer_id = $1"#,
+        transfer_id
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// The operator's transfer `transfer_id`; another operator's is `None`, like a missing one.
@@ -88,15 +89,21 @@ pub async fn find(
     operator_id: Uuid,
     transfer_id: &str,
 ) -> Result<Option<Transfer>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM transfers t JOIN accounts a USING (account_id)
-         WHERE a.operator_id = $1 AND t.transfer_id = $2"
-    );
-    sqlx::query_as(&sql)
-        .bind(operator_id)
-        .bind(transfer_id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        Transfer,
+        r#"SELECT t.transfer_id, t.account_id, t.to_address, t.amount, t.memo, t.category,
+                  t.idempotency_key, t.tx_signature, t.status::text AS "status!", t.rejection_reason,
+                  t.spend_day, t.owner_cosigned,
+                  to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!",
+                  to_char(t.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at,
+                  (extract(epoch FROM t.created_at) * 1000000)::bigint AS "created_micros!"
+           FROM transfers t JOIN accounts a USING (account_id)
+           WHERE a.operator_id = $1 AND t.transfer_id = $2"#,
+        operator_id,
+        transfer_id
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// What a transfer list is narrowed to.
@@ -114,26 +121,32 @@ pub async fn list(
     filter: &Filter<'_>,
     limit: i64,
 ) -> Result<Vec<Transfer>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM transfers t JOIN accounts a USING (account_id)
-         WHERE a.operator_id = $1
-           AND ($2::varchar IS NULL OR t.account_id = $2)
-           AND ($3::transfer_status IS NULL OR t.status = $3::transfer_status)
-           AND ($4::bigint IS NULL
-                OR (t.created_at, t.transfer_id)
-                   < (TIMESTAMPTZ 'epoch' + $4::bigint * INTERVAL '1 microsecond', $5::varchar))
-         ORDER BY t.created_at DESC, t.transfer_id DESC
-         LIMIT $6"
-    );
-    sqlx::query_as(&sql)
-        .bind(operator_id)
-        .bind(filter.account_id)
-        .bind(filter.status)
-        .bind(filter.after.map(|a| a.0))
-        .bind(filter.after.map(|a| a.1))
-        .bind(limit)
-        .fetch_all(conn)
-        .await
+    sqlx::query_as!(
+        Transfer,
+        r#"SELECT t.transfer_id, t.account_id, t.to_address, t.amount, t.memo, t.category,
+                  t.idempotency_key, t.tx_signature, t.status::text AS "status!", t.rejection_reason,
+                  t.spend_day, t.owner_cosigned,
+                  to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!",
+                  to_char(t.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at,
+                  (extract(epoch FROM t.created_at) * 1000000)::bigint AS "created_micros!"
+           FROM transfers t JOIN accounts a USING (account_id)
+           WHERE a.operator_id = $1
+             AND ($2::varchar IS NULL OR t.account_id = $2)
+             AND ($3::text IS NULL OR t.status = $3::text::transfer_status)
+             AND ($4::bigint IS NULL
+                  OR (t.created_at, t.transfer_id)
+                     < (TIMESTAMPTZ 'epoch' + $4::bigint * INTERVAL '1 microsecond', $5::varchar))
+           ORDER BY t.created_at DESC, t.transfer_id DESC
+           LIMIT $6"#,
+        operator_id,
+        filter.account_id,
+        filter.status,
+        filter.after.map(|a| a.0),
+        filter.after.map(|a| a.1),
+        limit
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// Moves a transfer waiting for approval to `pending` (approved: the owner co-signs) or to
@@ -144,16 +157,16 @@ pub async fn decide(
     approved: bool,
     reason: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "UPDATE transfers
          SET status = CASE WHEN $2 THEN 'pending' ELSE 'rejected' END::transfer_status,
              owner_cosigned = $2,
              rejection_reason = CASE WHEN $2 THEN NULL ELSE $3 END
          WHERE transfer_id = $1 AND status = 'pending_approval'",
+        transfer_id,
+        approved,
+        reason
     )
-    .bind(transfer_id)
-    .bind(approved)
-    .bind(reason)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

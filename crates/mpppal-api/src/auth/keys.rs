@@ -30,6 +30,17 @@ pub enum Scope {
     Agent,
 }
 
+impl Scope {
+    /// As the database and JSON spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+            Self::Agent => "agent",
+        }
+    }
+}
+
 /// A key as created: the secret exists only in this value.
 #[derive(Debug)]
 pub struct NewKey {
@@ -72,11 +83,13 @@ pub async fn create_operator(
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).expect("the OS random source");
     let id = Uuid::from_bytes(bytes);
-    sqlx::query("INSERT INTO operators (operator_id, name) VALUES ($1, $2)")
-        .bind(id)
-        .bind(name)
-        .execute(db)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO operators (operator_id, name) VALUES ($1, $2)",
+        id,
+        name
+    )
+    .execute(db)
+    .await?;
     Ok(id)
 }
 
@@ -94,34 +107,42 @@ pub async fn create(
     let mut scopes = scopes.to_vec();
     scopes.sort();
     scopes.dedup();
-    sqlx::query(
-        "INSERT INTO api_keys (key_id, operator_id, name, scopes, sealed_key) VALUES ($1, $2, $3, $4, $5)",
+    let scope_names: Vec<String> = scopes.iter().map(|s| s.name().to_string()).collect();
+    sqlx::query!(
+        "INSERT INTO api_keys (key_id, operator_id, name, scopes, sealed_key)
+         VALUES ($1, $2, $3, $4::text[]::api_key_scope[], $5)",
+        key_id,
+        operator,
+        name,
+        &scope_names,
+        sealed
     )
-    .bind(&key_id)
-    .bind(operator)
-    .bind(name)
-    .bind(&scopes)
-    .bind(sealed)
     .execute(db)
     .await?;
     Ok(NewKey { key_id, secret })
 }
 
-const COLUMNS: &str = "key_id, operator_id, name, scopes, sealed_key, created_at, revoked_at";
-
 /// The key with this id, whoever owns it (the signature check decides what it may do).
 pub async fn find(pool: &PgPool, key_id: &str) -> Result<Option<StoredKey>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM api_keys WHERE key_id = $1"))
-        .bind(key_id)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as!(
+        StoredKey,
+        r#"SELECT key_id, operator_id, name, scopes AS "scopes: Vec<Scope>", sealed_key,
+                  created_at, revoked_at
+           FROM api_keys WHERE key_id = $1"#,
+        key_id
+    )
+    .fetch_optional(pool)
+    .await
 }
 
 pub async fn list(pool: &PgPool, operator: Uuid) -> Result<Vec<StoredKey>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM api_keys WHERE operator_id = $1 ORDER BY created_at, key_id"
-    ))
-    .bind(operator)
+    sqlx::query_as!(
+        StoredKey,
+        r#"SELECT key_id, operator_id, name, scopes AS "scopes: Vec<Scope>", sealed_key,
+                  created_at, revoked_at
+           FROM api_keys WHERE operator_id = $1 ORDER BY created_at, key_id"#,
+        operator
+    )
     .fetch_all(pool)
     .await
 }
@@ -132,11 +153,11 @@ pub async fn revoke(
     operator: Uuid,
     key_id: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE key_id = $1 AND operator_id = $2",
+        key_id,
+        operator
     )
-    .bind(key_id)
-    .bind(operator)
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)

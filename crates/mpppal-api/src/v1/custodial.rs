@@ -124,12 +124,10 @@ pub(crate) async fn sign_receipt(
     }
     let wallet = Pubkey::from_str(&account.solana_address)
         .map_err(|_| bad("the stored wallet address is malformed"))?;
-    let sealed: Vec<u8> =
-        sqlx::query_scalar("SELECT sealed_agent_seed FROM accounts WHERE account_id = $1")
-            .bind(&account_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(Problem::database)?;
+    let sealed = mpppal_db::accounts::sealed_agent_seed(&mut tx, &account_id)
+        .await
+        .map_err(Problem::database)?
+        .ok_or_else(|| Problem::not_found("no such account"))?;
     let agent = custody::open(master, &custody::agent_label(&account_id), &sealed)?;
     let receipt = Receipt {
         wallet,
