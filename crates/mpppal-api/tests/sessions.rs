@@ -69,7 +69,7 @@ async fn a_session_is_reported_and_settled_as_the_chain_says(pool: PgPool) {
         .api
         .call("GET", &format!("/v1/sessions?accountId={id}"), None, None)
         .await;
-    let session = listed[0].clone();
+    let session = listed["items"][0].clone();
     let session_id = session["sessionId"].as_str().unwrap().to_string();
     assert!(session_id.starts_with("sess_"));
     assert_eq!(session["status"], "open");

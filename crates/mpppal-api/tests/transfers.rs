@@ -316,10 +316,10 @@ async fn above_the_threshold_an_operator_approves_denies_or_lets_it_expire(pool:
         .call("GET", "/v1/escalations?status=pending", None, None)
         .await;
     assert_eq!(
-        pending[0]["escalationId"].as_str(),
+        pending["items"][0]["escalationId"].as_str(),
         Some(escalation.as_str())
     );
-    assert_eq!(pending[0]["threshold"], 2 * USDC);
+    assert_eq!(pending["items"][0]["threshold"], 2 * USDC);
     let (status, approved) = w
         .api
         .call(
@@ -443,6 +443,26 @@ async fn above_the_threshold_an_operator_approves_denies_or_lets_it_expire(pool:
         )
         .await;
     assert_eq!(transfer["status"], "rejected");
+
+    // The three escalations, newest first, two to a page.
+    let (_, page) = w
+        .api
+        .call("GET", "/v1/escalations?limit=2", None, None)
+        .await;
+    assert_eq!(page["items"][0]["status"], "expired");
+    assert_eq!(page["items"][1]["status"], "denied");
+    let cursor = page["nextCursor"].as_str().unwrap();
+    let (_, last) = w
+        .api
+        .call(
+            "GET",
+            &format!("/v1/escalations?limit=2&cursor={cursor}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(last["items"][0]["status"], "approved");
+    assert_eq!(last["nextCursor"], Value::Null);
 
     let actions: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE action LIKE 'escalation.%' ORDER BY seq",

@@ -17,6 +17,8 @@ pub struct Escalation {
     pub decided_at: Option<String>,
     pub note: Option<String>,
     pub created_at: String,
+    /// `created_at` in microseconds since the epoch: the list cursor's first half.
+    pub created_micros: i64,
 }
 
 pub async fn insert(
@@ -48,7 +50,8 @@ pub async fn insert(
                   e.decided_by,
                   to_char(e.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS decided_at,
                   e.note,
-                  to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!" FROM escalations e WHERE e.escalation_id = $1"#,
+                  to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!",
+                  (extract(epoch FROM e.created_at) * 1000000)::bigint AS "created_micros!" FROM escalations e WHERE e.escalation_id = $1"#,
         escalation_id
     )
     .fetch_one(conn)
@@ -83,7 +86,8 @@ pub async fn find(
                   e.decided_by,
                   to_char(e.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS decided_at,
                   e.note,
-                  to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!" FROM escalations e JOIN accounts a USING (account_id)
+                  to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!",
+                  (extract(epoch FROM e.created_at) * 1000000)::bigint AS "created_micros!" FROM escalations e JOIN accounts a USING (account_id)
            WHERE a.operator_id = $1 AND e.escalation_id = $2"#,
         operator_id,
         escalation_id
@@ -105,7 +109,8 @@ pub async fn of_transfer(
                   e.decided_by,
                   to_char(e.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS decided_at,
                   e.note,
-                  to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!" FROM escalations e WHERE e.transfer_id = $1"#,
+                  to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!",
+                  (extract(epoch FROM e.created_at) * 1000000)::bigint AS "created_micros!" FROM escalations e WHERE e.transfer_id = $1"#,
         transfer_id
     )
     .fetch_optional(conn)
@@ -117,6 +122,7 @@ pub async fn list(
     conn: &mut PgConnection,
     operator_id: Uuid,
     status: Option<&str>,
+    after: Option<(i64, &str)>,
     limit: i64,
 ) -> Result<Vec<Escalation>, sqlx::Error> {
     sqlx::query_as!(
@@ -127,13 +133,19 @@ pub async fn list(
                   e.decided_by,
                   to_char(e.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS decided_at,
                   e.note,
-                  to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!" FROM escalations e JOIN accounts a USING (account_id)
+                  to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!",
+                  (extract(epoch FROM e.created_at) * 1000000)::bigint AS "created_micros!" FROM escalations e JOIN accounts a USING (account_id)
            WHERE a.operator_id = $1
              AND ($2::text IS NULL OR e.status = $2::text::escalation_status)
+             AND ($3::bigint IS NULL
+                  OR (e.created_at, e.escalation_id)
+                     < (TIMESTAMPTZ 'epoch' + $3::bigint * INTERVAL '1 microsecond', $4::varchar))
            ORDER BY e.created_at DESC, e.escalation_id DESC
-           LIMIT $3"#,
+           LIMIT $5"#,
         operator_id,
         status,
+        after.map(|a| a.0),
+        after.map(|a| a.1),
         limit
     )
     .fetch_all(conn)

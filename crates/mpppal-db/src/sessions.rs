@@ -21,6 +21,8 @@ pub struct SessionRow {
     pub settlement_tx_signature: Option<String>,
     pub opened_at: String,
     pub settled_at: Option<String>,
+    /// `opened_at` in microseconds since the epoch: the list cursor's first half.
+    pub opened_micros: i64,
 }
 
 pub struct NewSession<'a> {
@@ -59,7 +61,8 @@ pub async fn open(
         r#"SELECT s.session_id, s.account_id, s.provider_endpoint, s.channel_address, s.signer, s.payee,
                   s.cap, s.running_total, s.status::text AS "status!", s.paid, s.settlement_tx_signature,
                   to_char(s.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "opened_at!",
-                  to_char(s.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at FROM mpp_sessions s WHERE s.channel_address = $1"#,
+                  to_char(s.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at,
+                  (extract(epoch FROM s.opened_at) * 1000000)::bigint AS "opened_micros!" FROM mpp_sessions s WHERE s.channel_address = $1"#,
         new.channel_address
     )
     .fetch_one(conn)
@@ -92,7 +95,8 @@ pub async fn find(
         r#"SELECT s.session_id, s.account_id, s.provider_endpoint, s.channel_address, s.signer, s.payee,
                   s.cap, s.running_total, s.status::text AS "status!", s.paid, s.settlement_tx_signature,
                   to_char(s.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "opened_at!",
-                  to_char(s.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at FROM mpp_sessions s JOIN accounts a USING (account_id)
+                  to_char(s.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at,
+                  (extract(epoch FROM s.opened_at) * 1000000)::bigint AS "opened_micros!" FROM mpp_sessions s JOIN accounts a USING (account_id)
            WHERE a.operator_id = $1 AND s.session_id = $2"#,
         operator_id,
         session_id
@@ -107,6 +111,7 @@ pub async fn list(
     operator_id: Uuid,
     account_id: Option<&str>,
     status: Option<&str>,
+    after: Option<(i64, &str)>,
     limit: i64,
 ) -> Result<Vec<SessionRow>, sqlx::Error> {
     sqlx::query_as!(
@@ -114,15 +119,21 @@ pub async fn list(
         r#"SELECT s.session_id, s.account_id, s.provider_endpoint, s.channel_address, s.signer, s.payee,
                   s.cap, s.running_total, s.status::text AS "status!", s.paid, s.settlement_tx_signature,
                   to_char(s.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "opened_at!",
-                  to_char(s.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at FROM mpp_sessions s JOIN accounts a USING (account_id)
+                  to_char(s.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at,
+                  (extract(epoch FROM s.opened_at) * 1000000)::bigint AS "opened_micros!" FROM mpp_sessions s JOIN accounts a USING (account_id)
            WHERE a.operator_id = $1
              AND ($2::varchar IS NULL OR s.account_id = $2)
              AND ($3::text IS NULL OR s.status = $3::text::session_status)
+             AND ($4::bigint IS NULL
+                  OR (s.opened_at, s.session_id)
+                     < (TIMESTAMPTZ 'epoch' + $4::bigint * INTERVAL '1 microsecond', $5::varchar))
            ORDER BY s.opened_at DESC, s.session_id DESC
-           LIMIT $4"#,
+           LIMIT $6"#,
         operator_id,
         account_id,
         status,
+        after.map(|a| a.0),
+        after.map(|a| a.1),
         limit
     )
     .fetch_all(conn)

@@ -5,7 +5,7 @@
 
 use anchor_lang::prelude::Pubkey;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use mpppal_db::accounts::{self, Lock};
@@ -18,11 +18,11 @@ use sqlx::types::time::OffsetDateTime;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use super::audit;
-use super::spend;
+use super::{audit, change_tx, commit, spend};
 use crate::auth::keys::Scope;
 use crate::auth::Caller;
 use crate::custody;
+use crate::idempotency;
 use crate::json::ApiJson;
 use crate::problem::Problem;
 use crate::ready::Dependencies;
@@ -80,6 +80,7 @@ fn denied(reason: &str, detail: String) -> Problem {
 pub(crate) async fn sign_receipt(
     State(deps): State<Arc<Dependencies>>,
     Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
     Path(account_id): Path<String>,
     ApiJson(body): ApiJson<SignReceipt>,
 ) -> Result<Response, Problem> {
@@ -106,7 +107,14 @@ pub(crate) async fn sign_receipt(
     }
     let category = category_field(body.category.as_deref())
         .ok_or_else(|| bad("category is longer than 32 bytes"))?;
-    let mut tx = deps.db.begin().await.map_err(Problem::database)?;
+    let key = idempotency::key_of(&headers)?;
+    let request = serde_json::to_value(&body).expect("serialises");
+    let path = format!("/v1/accounts/{account_id}/receipts");
+    let fingerprint = idempotency::fingerprint("POST", &path, &request);
+    let mut tx = match change_tx(&deps, &caller, key.as_deref(), fingerprint).await? {
+        Ok(tx) => tx,
+        Err(replay) => return Ok(replay),
+    };
     // Shared, like transfers: signing goes on side by side, a policy change waits for it.
     let account = accounts::find(&mut tx, caller.operator_id, &account_id, Lock::Share)
         .await
@@ -205,7 +213,8 @@ pub(crate) async fn sign_receipt(
         json!({ "challengeId": body.challenge_id, "amount": body.amount, "recipient": body.recipient }),
     )
     .await?;
-    tx.commit().await.map_err(Problem::database)?;
+    let saved = serde_json::to_string(&answer).expect("serialises");
+    commit(tx, &caller, key.as_deref(), StatusCode::CREATED, &saved).await?;
     tracing::info!(%account_id, amount = body.amount, "custodial receipt signed");
     Ok((StatusCode::CREATED, Json(answer)).into_response())
 }

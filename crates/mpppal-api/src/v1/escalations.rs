@@ -64,15 +64,24 @@ pub struct EscalationQuery {
     status: Option<String>,
     /// 1 to 100; 50 when absent.
     limit: Option<i64>,
+    /// `nextCursor` of the previous page.
+    cursor: Option<String>,
 }
 
-/// The operator's escalations, newest first.
-#[utoipa::path(get, path = "/v1/escalations", params(EscalationQuery), responses((status = 200, body = [EscalationView])))]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EscalationPage {
+    items: Vec<EscalationView>,
+    next_cursor: Option<String>,
+}
+
+/// The operator's escalations, newest first, a page at a time.
+#[utoipa::path(get, path = "/v1/escalations", params(EscalationQuery), responses((status = 200, body = EscalationPage)))]
 pub(crate) async fn list_escalations(
     State(deps): State<Arc<Dependencies>>,
     Extension(caller): Extension<Caller>,
     query: Result<Query<EscalationQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Vec<EscalationView>>, Problem> {
+) -> Result<Json<EscalationPage>, Problem> {
     caller.require(Scope::Read)?;
     let Query(query) = query.map_err(pages::invalid_query)?;
     let limit = pages::limit(query.limit)?;
@@ -85,16 +94,26 @@ pub(crate) async fn list_escalations(
             ));
         }
     }
+    let after = query
+        .cursor
+        .as_deref()
+        .map(|c| pages::parse_cursor(c, "esc_"))
+        .transpose()?;
     let mut conn = deps.db.acquire().await.map_err(Problem::database)?;
     let rows = escalations::list(
         &mut conn,
         caller.operator_id,
         query.status.as_deref(),
-        limit,
+        after,
+        limit + 1,
     )
     .await
     .map_err(Problem::database)?;
-    Ok(Json(rows.into_iter().map(EscalationView::from).collect()))
+    let (rows, next_cursor) = pages::page(rows, limit, |e| (e.created_micros, &e.escalation_id));
+    Ok(Json(EscalationPage {
+        items: rows.into_iter().map(EscalationView::from).collect(),
+        next_cursor,
+    }))
 }
 
 #[utoipa::path(get, path = "/v1/escalations/{escalation_id}", responses((status = 200, body = EscalationView), (status = 404)))]

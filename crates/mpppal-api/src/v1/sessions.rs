@@ -20,12 +20,15 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use super::transfers::event;
-use super::{audit, pages};
+use super::{audit, change_tx, commit, pages};
 use crate::auth::keys::{random_base62, Scope};
 use crate::auth::Caller;
+use crate::idempotency;
 use crate::json::ApiJson;
 use crate::problem::Problem;
 use crate::ready::Dependencies;
+use axum::http::HeaderMap;
+use sqlx::{Postgres, Transaction};
 
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -92,6 +95,7 @@ pub struct SessionOpened {
 pub(crate) async fn open_session(
     State(deps): State<Arc<Dependencies>>,
     Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<SessionOpened>,
 ) -> Result<Response, Problem> {
     caller.require(Scope::Agent)?;
@@ -105,7 +109,10 @@ pub(crate) async fn open_session(
     }
     let channel = Pubkey::from_str(&body.channel)
         .map_err(|_| Problem::invalid("channel is not a base58 address"))?;
-    let mut tx = deps.db.begin().await.map_err(Problem::database)?;
+    let mut tx = match begin(&deps, &caller, &headers, "/v1/sessions", &body).await? {
+        Ok(tx) => tx,
+        Err(replay) => return Ok(replay),
+    };
     let account = accounts::find(&mut tx, caller.operator_id, &body.account_id, Lock::None)
         .await
         .map_err(Problem::database)?
@@ -153,13 +160,12 @@ pub(crate) async fn open_session(
         )
         .await?;
     }
-    tx.commit().await.map_err(Problem::database)?;
     let status = if inserted {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(SessionView::from(row))).into_response())
+    finish(tx, &caller, &headers, status, SessionView::from(row)).await
 }
 
 #[derive(Deserialize, Serialize, utoipa::ToSchema)]
@@ -191,9 +197,10 @@ async fn locked(
 pub(crate) async fn report_voucher(
     State(deps): State<Arc<Dependencies>>,
     Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
     Path(session_id): Path<String>,
     ApiJson(body): ApiJson<VoucherReport>,
-) -> Result<Json<SessionView>, Problem> {
+) -> Result<Response, Problem> {
     caller.require(Scope::Agent)?;
     if body.cumulative == 0 || body.cumulative > i64::MAX as u64 {
         return Err(bad(
@@ -211,7 +218,11 @@ pub(crate) async fn report_voucher(
             ))
         }
     }
-    let mut tx = deps.db.begin().await.map_err(Problem::database)?;
+    let path = format!("/v1/sessions/{session_id}/vouchers");
+    let mut tx = match begin(&deps, &caller, &headers, &path, &body).await? {
+        Ok(tx) => tx,
+        Err(replay) => return Ok(replay),
+    };
     let session = locked(&mut tx, &caller, &session_id).await?;
     if session.status == "settled" {
         return Err(Problem::new(
@@ -264,8 +275,7 @@ pub(crate) async fn report_voucher(
     .await
     .map_err(Problem::database)?;
     let row = locked(&mut tx, &caller, &session_id).await?;
-    tx.commit().await.map_err(Problem::database)?;
-    Ok(Json(row.into()))
+    finish(tx, &caller, &headers, StatusCode::OK, row.into()).await
 }
 
 #[derive(Deserialize, Serialize, utoipa::ToSchema)]
@@ -282,17 +292,22 @@ pub struct SessionClosed {
 pub(crate) async fn close_session(
     State(deps): State<Arc<Dependencies>>,
     Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
     Path(session_id): Path<String>,
     ApiJson(body): ApiJson<SessionClosed>,
-) -> Result<Json<SessionView>, Problem> {
+) -> Result<Response, Problem> {
     caller.require(Scope::Agent)?;
     if body.tx.is_empty() || body.tx.len() > 88 || bs58::decode(&body.tx).into_vec().is_err() {
         return Err(Problem::invalid("tx is not a base58 transaction signature"));
     }
-    let mut tx = deps.db.begin().await.map_err(Problem::database)?;
+    let path = format!("/v1/sessions/{session_id}/close");
+    let mut tx = match begin(&deps, &caller, &headers, &path, &body).await? {
+        Ok(tx) => tx,
+        Err(replay) => return Ok(replay),
+    };
     let session = locked(&mut tx, &caller, &session_id).await?;
     if session.status == "settled" {
-        return Ok(Json(session.into()));
+        return finish(tx, &caller, &headers, StatusCode::OK, session.into()).await;
     }
     let channel = Pubkey::from_str(&session.channel_address)
         .map_err(|_| Problem::invalid("the stored channel is malformed"))?;
@@ -327,8 +342,35 @@ pub(crate) async fn close_session(
     )
     .await?;
     let row = locked(&mut tx, &caller, &session_id).await?;
-    tx.commit().await.map_err(Problem::database)?;
-    Ok(Json(row.into()))
+    finish(tx, &caller, &headers, StatusCode::OK, row.into()).await
+}
+
+/// The report's transaction, under its `Idempotency-Key` when it has one.
+async fn begin(
+    deps: &Dependencies,
+    caller: &Caller,
+    headers: &HeaderMap,
+    path: &str,
+    body: &impl Serialize,
+) -> Result<Result<Transaction<'static, Postgres>, Response>, Problem> {
+    let key = idempotency::key_of(headers)?;
+    let request = serde_json::to_value(body).expect("serialises");
+    let fingerprint = idempotency::fingerprint("POST", path, &request);
+    change_tx(deps, caller, key.as_deref(), fingerprint).await
+}
+
+/// Commits, saving the answer for retries under the request's key.
+async fn finish(
+    tx: Transaction<'static, Postgres>,
+    caller: &Caller,
+    headers: &HeaderMap,
+    status: StatusCode,
+    view: SessionView,
+) -> Result<Response, Problem> {
+    let key = idempotency::key_of(headers)?;
+    let saved = serde_json::to_string(&view).expect("serialises");
+    commit(tx, caller, key.as_deref(), status, &saved).await?;
+    Ok((status, Json(view)).into_response())
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -339,15 +381,24 @@ pub struct SessionQuery {
     status: Option<String>,
     /// 1 to 100; 50 when absent.
     limit: Option<i64>,
+    /// `nextCursor` of the previous page.
+    cursor: Option<String>,
 }
 
-/// The operator's sessions, newest first.
-#[utoipa::path(get, path = "/v1/sessions", params(SessionQuery), responses((status = 200, body = [SessionView])))]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionPage {
+    items: Vec<SessionView>,
+    next_cursor: Option<String>,
+}
+
+/// The operator's sessions, newest first, a page at a time.
+#[utoipa::path(get, path = "/v1/sessions", params(SessionQuery), responses((status = 200, body = SessionPage)))]
 pub(crate) async fn list_sessions(
     State(deps): State<Arc<Dependencies>>,
     Extension(caller): Extension<Caller>,
     query: Result<Query<SessionQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Vec<SessionView>>, Problem> {
+) -> Result<Json<SessionPage>, Problem> {
     caller.require(Scope::Read)?;
     let Query(query) = query.map_err(pages::invalid_query)?;
     let limit = pages::limit(query.limit)?;
@@ -356,17 +407,27 @@ pub(crate) async fn list_sessions(
             return Err(bad("invalid_query", "status must be open or settled"));
         }
     }
+    let after = query
+        .cursor
+        .as_deref()
+        .map(|c| pages::parse_cursor(c, "sess_"))
+        .transpose()?;
     let mut conn = deps.db.acquire().await.map_err(Problem::database)?;
     let rows = sessions::list(
         &mut conn,
         caller.operator_id,
         query.account_id.as_deref(),
         query.status.as_deref(),
-        limit,
+        after,
+        limit + 1,
     )
     .await
     .map_err(Problem::database)?;
-    Ok(Json(rows.into_iter().map(SessionView::from).collect()))
+    let (rows, next_cursor) = pages::page(rows, limit, |s| (s.opened_micros, &s.session_id));
+    Ok(Json(SessionPage {
+        items: rows.into_iter().map(SessionView::from).collect(),
+        next_cursor,
+    }))
 }
 
 #[utoipa::path(get, path = "/v1/sessions/{session_id}", responses((status = 200, body = SessionView), (status = 404)))]

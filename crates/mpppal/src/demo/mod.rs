@@ -293,7 +293,7 @@ async fn with_operator(
     ));
     let delivered = reporter.flush().await;
     let sessions = op.expect("GET", "/v1/sessions", None, 200).await?;
-    let session = &sessions[0];
+    let session = &sessions["items"][0];
     n.detail(&format!(
         "reported to MPPPal: {} {}, paid {} as the chain says ({} session open, {} voucher, {} close reported)",
         session["sessionId"].as_str().unwrap_or_default(),
