@@ -7,11 +7,11 @@ use sqlx::types::time::OffsetDateTime;
 use sqlx::PgPool;
 use std::time::Instant;
 
-const BATCH: usize = 1_000;
-const PER_ROUND: usize = 20_000;
-const ROUNDS: usize = 5;
+pub(crate) const BATCH: usize = 1_000;
+pub(crate) const PER_ROUND: usize = 20_000;
+pub(crate) const ROUNDS: usize = 5;
 
-fn batch(round: usize, side: &str, start: usize) -> Vec<NewReceipt> {
+pub(crate) fn batch(round: usize, side: &str, start: usize) -> Vec<NewReceipt> {
     (start..start + BATCH)
         .map(|n| NewReceipt {
             account_id: "acct_bench0001".into(),
@@ -29,7 +29,7 @@ fn batch(round: usize, side: &str, start: usize) -> Vec<NewReceipt> {
 }
 
 /// The baseline: the same rows in one plain multi-row INSERT, no conflict handling.
-async fn raw_insert(pool: &PgPool, rows: &[NewReceipt]) {
+pub(crate) async fn raw_insert(pool: &PgPool, rows: &[NewReceipt]) {
     let mut query = sqlx::QueryBuilder::new(
         "INSERT INTO receipts (account_id, challenge_id, challenge_hash, wallet, recipient, mint, amount, category, expires_at, signature) ",
     );
@@ -48,7 +48,7 @@ async fn raw_insert(pool: &PgPool, rows: &[NewReceipt]) {
     query.build().execute(pool).await.expect("raw insert");
 }
 
-async fn setup() -> (PgPool, PgPool, String) {
+pub(crate) async fn setup() -> (PgPool, PgPool, String) {
     let server = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let admin = PgPool::connect(&server)

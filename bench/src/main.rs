@@ -9,11 +9,14 @@
 //!
 //! - `ingest`: receipts stored per second by the API's batch ingestion vs a raw multi-row
 //!   INSERT into the same table (needs PostgreSQL: `DATABASE_URL`, default the local server).
+//! - `ingest-http`: the same through the whole `POST /v1/receipts` endpoint (signed requests,
+//!   Ed25519 per receipt) vs the raw INSERT (needs PostgreSQL and Redis).
 //!
-//! Run: `cargo run -p mpppal-bench --release -- [voucher|session|latency|ingest]` (all by
-//! default).
+//! Run: `cargo run -p mpppal-bench --release -- [voucher|session|latency|ingest|ingest-http]`
+//! (all by default).
 
 mod ingest;
+mod ingest_http;
 mod setup;
 
 use ed25519_dalek::{Signature, VerifyingKey};
@@ -35,6 +38,9 @@ fn main() {
     }
     if run("ingest") {
         runtime.block_on(ingest::run());
+    }
+    if run("ingest-http") {
+        runtime.block_on(ingest_http::run());
     }
     if run("session") || run("latency") {
         runtime.block_on(async {
