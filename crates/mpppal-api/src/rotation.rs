@@ -1,5 +1,5 @@
 //! Master-key rotation: every sealed secret (API verification keys, operator owner keys,
-//! custodial agent keys) moves from the old master key to the new one in one transaction; if
+//! custodial agent keys, webhook signing secrets) moves from the old master key to the new one in one transaction; if
 //! any opens under neither, nothing changes. Secrets already under the new key are skipped, so
 //! an interrupted or repeated run is safe.
 
@@ -40,6 +40,12 @@ async fn locked(conn: &mut PgConnection) -> Result<Vec<Sealed>, sqlx::Error> {
         what: format!("the owner key of operator {operator}"),
         blob,
     }));
+    let hooks = mpppal_db::webhooks::sealed_secrets(conn).await?;
+    all.extend(hooks.into_iter().map(|(endpoint, blob)| Sealed {
+        label: format!("webhook:{endpoint}"),
+        what: format!("the secret of webhook endpoint {endpoint}"),
+        blob,
+    }));
     let agents = mpppal_db::accounts::sealed_agent_seeds(conn).await?;
     all.extend(agents.into_iter().map(|(account, blob)| Sealed {
         label: custody::agent_label(&account),
@@ -50,7 +56,9 @@ async fn locked(conn: &mut PgConnection) -> Result<Vec<Sealed>, sqlx::Error> {
 }
 
 async fn store(conn: &mut PgConnection, label: &str, blob: &[u8]) -> Result<(), sqlx::Error> {
-    if let Some(account) = label.strip_prefix("agent:") {
+    if let Some(endpoint) = label.strip_prefix("webhook:") {
+        mpppal_db::webhooks::reseal(conn, endpoint, blob).await
+    } else if let Some(account) = label.strip_prefix("agent:") {
         mpppal_db::accounts::reseal_agent_seed(conn, account, blob).await
     } else if let Some(operator) = label.strip_prefix("owner:") {
         let operator = operator.parse().expect("labels are made from UUIDs");

@@ -51,7 +51,10 @@ use crate::ready::{check, Checks, Dependencies};
         crate::v1::get_session,
         crate::v1::report_voucher,
         crate::v1::close_session,
-        crate::v1::audit_log
+        crate::v1::audit_log,
+        crate::v1::create_webhook,
+        crate::v1::list_webhooks,
+        crate::v1::disable_webhook
     ),
     components(schemas(Health, Ready, Checks))
 )]

@@ -258,6 +258,24 @@ async fn policy_changes_and_pauses_are_written_on_chain_and_versioned(pool: PgPo
         ]
     );
 
+    // Each change is an event for the operator's webhooks, written with it.
+    let events: Vec<String> = sqlx::query_scalar(
+        "SELECT payload->>'type' FROM outbox WHERE kind = 'event' AND subject = $1 ORDER BY outbox_id",
+    )
+    .bind(id)
+    .fetch_all(&w.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        events,
+        [
+            "policy.updated",
+            "account.paused",
+            "policy.updated",
+            "account.unpaused"
+        ]
+    );
+
     // The operator reads the same log through the API, newest first, a page at a time.
     let (status, page) = w.api.call("GET", "/v1/audit?limit=2", None, None).await;
     assert_eq!(status, 200, "{page}");

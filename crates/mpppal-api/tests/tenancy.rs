@@ -109,6 +109,13 @@ fn routes_naming_a_resource(
             404,
         ),
         (
+            "DELETE",
+            "/v1/webhooks/{endpoint_id}",
+            "/v1/webhooks/whk_theirs00000001".into(),
+            None,
+            404,
+        ),
+        (
             "GET",
             "/v1/handles/{handle}",
             "/v1/handles/@theirs.mpppal".into(),
@@ -197,6 +204,16 @@ async fn account_of(pool: &PgPool, operator: sqlx::types::Uuid) -> String {
             payee: "payee",
             cap: 100,
         },
+    )
+    .await
+    .unwrap();
+    mpppal_db::webhooks::insert(
+        &mut conn,
+        "whk_theirs00000001",
+        operator,
+        "https://theirs.example.test",
+        &[],
+        &[0u8; 60],
     )
     .await
     .unwrap();

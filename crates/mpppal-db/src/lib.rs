@@ -14,6 +14,7 @@ pub mod policies;
 pub mod receipts;
 pub mod sessions;
 pub mod transfers;
+pub mod webhooks;
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgPool, PgPoolOptions};

@@ -13,6 +13,7 @@ mod receipts;
 mod sessions;
 mod spend;
 mod transfers;
+mod webhooks;
 
 pub(crate) use accounts::*;
 pub(crate) use audit_log::*;
@@ -24,6 +25,7 @@ pub(crate) use policies::*;
 pub(crate) use receipts::*;
 pub(crate) use sessions::*;
 pub(crate) use transfers::*;
+pub(crate) use webhooks::*;
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -72,6 +74,8 @@ pub fn router(deps: Arc<Dependencies>) -> Router<Arc<Dependencies>> {
         .route("/v1/accounts/{account_id}/receipts", post(sign_receipt))
         .route("/v1/sessions", get(list_sessions).post(open_session))
         .route("/v1/audit", get(audit_log))
+        .route("/v1/webhooks", get(list_webhooks).post(create_webhook))
+        .route("/v1/webhooks/{endpoint_id}", delete(disable_webhook))
         .route("/v1/sessions/{session_id}", get(get_session))
         .route("/v1/sessions/{session_id}/vouchers", post(report_voucher))
         .route("/v1/sessions/{session_id}/close", post(close_session))

@@ -222,6 +222,7 @@ async fn change(
             .await
             .map_err(Problem::database)?;
     }
+    super::transfers::event(&mut tx, action, account_id).await?;
     audit(
         &mut tx,
         caller,

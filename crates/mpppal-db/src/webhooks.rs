@@ -1,0 +1,105 @@
+//! Webhook endpoints, scoped to their operator. Deliveries are the worker's.
+
+use sqlx::types::Uuid;
+use sqlx::PgConnection;
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Endpoint {
+    pub endpoint_id: String,
+    pub operator_id: Uuid,
+    pub url: String,
+    pub events: Vec<String>,
+    pub status: String,
+    pub disabled_reason: Option<String>,
+    pub created_at: String,
+}
+
+pub async fn insert(
+    conn: &mut PgConnection,
+    endpoint_id: &str,
+    operator_id: Uuid,
+    url: &str,
+    events: &[String],
+    sealed_secret: &[u8],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO webhook_endpoints (endpoint_id, operator_id, url, events, sealed_secret)
+         VALUES ($1, $2, $3, $4::text[], $5)",
+        endpoint_id,
+        operator_id,
+        url,
+        events,
+        sealed_secret
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// The operator's endpoints, newest first.
+pub async fn list(
+    conn: &mut PgConnection,
+    operator_id: Uuid,
+) -> Result<Vec<Endpoint>, sqlx::Error> {
+    sqlx::query_as!(
+        Endpoint,
+        r#"SELECT endpoint_id, operator_id, url, events::text[] AS "events!", status::text AS "status!",
+                  disabled_reason,
+                  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!"
+           FROM webhook_endpoints WHERE operator_id = $1
+           ORDER BY created_at DESC, endpoint_id DESC"#,
+        operator_id
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Disables the operator's endpoint with `reason`; false if the operator has no such endpoint.
+pub async fn disable(
+    conn: &mut PgConnection,
+    operator_id: Uuid,
+    endpoint_id: &str,
+    reason: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE webhook_endpoints
+         SET status = 'disabled', disabled_reason = COALESCE(disabled_reason, $3)
+         WHERE endpoint_id = $1 AND operator_id = $2",
+        endpoint_id,
+        operator_id,
+        reason
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Every endpoint's sealed secret, locked for re-sealing.
+pub async fn sealed_secrets(
+    conn: &mut PgConnection,
+) -> Result<Vec<(String, Vec<u8>)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT endpoint_id, sealed_secret FROM webhook_endpoints ORDER BY endpoint_id FOR UPDATE"
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.endpoint_id, r.sealed_secret))
+        .collect())
+}
+
+pub async fn reseal(
+    conn: &mut PgConnection,
+    endpoint_id: &str,
+    sealed: &[u8],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE webhook_endpoints SET sealed_secret = $2 WHERE endpoint_id = $1",
+        endpoint_id,
+        sealed
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
