@@ -104,6 +104,14 @@ impl Chain {
         Ok(signature.to_string())
     }
 
+    /// A recent blockhash to sign with.
+    pub async fn blockhash(&self) -> Result<solana_transaction::Hash, Problem> {
+        self.rpc
+            .get_latest_blockhash()
+            .await
+            .map_err(|e| unavailable(&e))
+    }
+
     /// Lamports held by `address` (0 for an account that does not exist).
     pub async fn lamports(&self, address: &Pubkey) -> Result<u64, Problem> {
         self.rpc

@@ -46,6 +46,8 @@ use crate::ready::{check, Checks, Dependencies};
         crate::v1::deny_escalation,
         crate::v1::report_receipts,
         crate::v1::sign_receipt,
+        crate::v1::request_transaction,
+        crate::v1::approved_transaction,
         crate::v1::open_session,
         crate::v1::list_sessions,
         crate::v1::get_session,

@@ -6,6 +6,7 @@ use futures_util::future::join_all;
 use mpppal_sdk::client::{ApiCredentials, CustodialClient, PayError};
 use serde_json::{json, Value};
 use sqlx::PgPool;
+use std::time::Duration;
 use support::world::{world, World, USDC};
 use support::Signed;
 
@@ -232,4 +233,105 @@ async fn what_cannot_be_signed_says_why(pool: PgPool) {
     );
     assert_eq!(w.count("SELECT count(*) FROM receipts").await, 0);
     assert_eq!(w.count("SELECT count(*) FROM daily_spend").await, 0);
+}
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn a_custodial_agent_pays_by_transaction_and_waits_for_approval_above_the_threshold(
+    pool: PgPool,
+) {
+    let w = world(pool).await;
+    w.fund_owner().await;
+    let (id, wallet) = w
+        .custodial(json!({"maxSingleTransfer": USDC, "maxDailySpend": 5 * USDC, "escalationThreshold": 50_000}))
+        .await;
+    let vault = mpppal_solana::address::vault(&wallet.parse().unwrap(), &w.mint().await);
+    let balance = |account: String| {
+        let rpc = &w.rpc;
+        async move {
+            rpc.get_token_account_balance(&account.parse().unwrap())
+                .await
+                .unwrap()
+                .amount
+                .parse::<u64>()
+                .unwrap()
+        }
+    };
+    let (small, small_to) = w.sponsored_paywall(20_000).await;
+    let (big, big_to) = w.sponsored_paywall(60_000).await;
+
+    // Within the threshold: signed at once, the server submits it, the money moves.
+    let client = w.client(&id).await;
+    let paid = client.get(&format!("{small}/data")).await.unwrap();
+    assert_eq!((paid.response.status().as_u16(), paid.paid), (200, 20_000));
+    assert_eq!(balance(small_to.clone()).await, 20_001);
+
+    // Above it without waiting: a clear refusal, nothing moves.
+    let first = match client.get(&format!("{big}/data")).await {
+        Err(PayError::EscalationRequired(detail)) => detail
+            .split("escalation ")
+            .nth(1)
+            .and_then(|rest| rest.strip_suffix(')'))
+            .unwrap_or_else(|| panic!("no escalation id in {detail:?}"))
+            .to_string(),
+        other => panic!("expected an escalation, got {other:?}"),
+    };
+    // The operator denies that one: nothing will ever sign it.
+    let (status, _) = w
+        .api
+        .call("POST", &format!("/v1/escalations/{first}/deny"), None, None)
+        .await;
+    assert_eq!(status, 200);
+
+    // Waiting: an operator approves, and the owner's co-signature lets the chain pay it.
+    let waiting = w
+        .client(&id)
+        .await
+        .with_approval_wait(Duration::from_secs(30));
+    let operator = &w.api;
+    let approve = async {
+        loop {
+            let (_, page) = operator
+                .call("GET", "/v1/escalations?status=pending", None, None)
+                .await;
+            if let Some(esc) = page["items"].as_array().and_then(|items| items.first()) {
+                let id = esc["escalationId"].as_str().unwrap().to_string();
+                let (status, _) = operator
+                    .call("POST", &format!("/v1/escalations/{id}/approve"), None, None)
+                    .await;
+                assert_eq!(status, 200);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    let url = format!("{big}/data");
+    let (paid, ()) = tokio::join!(waiting.get(&url), approve);
+    let paid = paid.unwrap();
+    assert_eq!((paid.response.status().as_u16(), paid.paid), (200, 60_000));
+    assert_eq!(balance(big_to).await, 60_001);
+    assert_eq!(balance(vault.to_string()).await, 5 * USDC - 80_000);
+
+    // Waiting, and denied: a clear refusal, and still nothing more moves.
+    let deny = async {
+        loop {
+            let (_, page) = operator
+                .call("GET", "/v1/escalations?status=pending", None, None)
+                .await;
+            if let Some(esc) = page["items"].as_array().and_then(|items| items.first()) {
+                let id = esc["escalationId"].as_str().unwrap().to_string();
+                let (status, _) = operator
+                    .call("POST", &format!("/v1/escalations/{id}/deny"), None, None)
+                    .await;
+                assert_eq!(status, 200);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    let (refused, ()) = tokio::join!(waiting.get(&url), deny);
+    match refused {
+        Err(PayError::PolicyDenied { code, .. }) => assert_eq!(code, "not_approved"),
+        other => panic!("expected a denial, got {other:?}"),
+    }
+    assert_eq!(balance(vault.to_string()).await, 5 * USDC - 80_000);
 }

@@ -116,6 +116,25 @@ fn routes_naming_a_resource(
             404,
         ),
         (
+            "POST",
+            "/v1/accounts/{account_id}/transactions",
+            a("/transactions"),
+            Some(json!({
+                "challengeId": "c", "feePayer": "11111111111111111111111111111111",
+                "recipient": "11111111111111111111111111111111",
+                "legs": [{"destination": "11111111111111111111111111111111", "amount": 1}],
+                "expiresAt": now() + 60,
+            })),
+            404,
+        ),
+        (
+            "POST",
+            "/v1/accounts/{account_id}/transactions/{transfer_id}",
+            a("/transactions/txn_theirs00000001"),
+            None,
+            404,
+        ),
+        (
             "GET",
             "/v1/handles/{handle}",
             "/v1/handles/@theirs.mpppal".into(),

@@ -149,6 +149,37 @@ pub async fn list(
     .await
 }
 
+/// Keeps the request a custodial transaction is signed from (fee payer, legs).
+pub async fn set_payment_request(
+    conn: &mut PgConnection,
+    transfer_id: &str,
+    request: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE transfers SET payment_request = $2::text::jsonb WHERE transfer_id = $1",
+        transfer_id,
+        request.to_string()
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// The request a custodial transaction is signed from, if the transfer has one.
+pub async fn payment_request(
+    conn: &mut PgConnection,
+    transfer_id: &str,
+) -> Result<Option<serde_json::Value>, sqlx::Error> {
+    let text = sqlx::query_scalar!(
+        "SELECT payment_request::text FROM transfers WHERE transfer_id = $1",
+        transfer_id
+    )
+    .fetch_optional(conn)
+    .await?
+    .flatten();
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
 /// Moves a transfer waiting for approval to `pending` (approved: the owner co-signs) or to
 /// `rejected` with `reason`. False if it was no longer waiting.
 pub async fn decide(

@@ -4,6 +4,7 @@
 mod accounts;
 mod audit_log;
 mod custodial;
+mod custodial_tx;
 mod escalations;
 mod keys;
 mod pages;
@@ -18,6 +19,7 @@ mod webhooks;
 pub(crate) use accounts::*;
 pub(crate) use audit_log::*;
 pub(crate) use custodial::*;
+pub(crate) use custodial_tx::*;
 pub use escalations::expire_due;
 pub(crate) use escalations::*;
 pub(crate) use keys::*;
@@ -72,6 +74,14 @@ pub fn router(deps: Arc<Dependencies>) -> Router<Arc<Dependencies>> {
         )
         .route("/v1/receipts", post(report_receipts))
         .route("/v1/accounts/{account_id}/receipts", post(sign_receipt))
+        .route(
+            "/v1/accounts/{account_id}/transactions",
+            post(request_transaction),
+        )
+        .route(
+            "/v1/accounts/{account_id}/transactions/{transfer_id}",
+            post(approved_transaction),
+        )
         .route("/v1/sessions", get(list_sessions).post(open_session))
         .route("/v1/audit", get(audit_log))
         .route("/v1/webhooks", get(list_webhooks).post(create_webhook))

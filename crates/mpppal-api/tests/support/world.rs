@@ -151,22 +151,55 @@ impl World {
     /// A provider whose paywall takes MPPPal deferred receipts only, serving `/data` for `price`;
     /// its base URL.
     pub async fn receipts_paywall(&self, price: u64) -> String {
+        self.paywall(price, false).await
+    }
+
+    /// A provider taking transactions whose fees it sponsors (standard MPP pull mode), serving
+    /// `/data` for `price`; its base URL and the recipient's token account.
+    pub async fn sponsored_paywall(&self, price: u64) -> (String, String) {
+        let recipient = Pubkey::new_unique();
+        let base = self.paywall_for(recipient, price, true).await;
+        let account = mpppal_solana::address::token_account(&recipient, &self.mint().await);
+        (base, account.to_string())
+    }
+
+    async fn paywall(&self, price: u64, sponsored: bool) -> String {
+        self.paywall_for(Pubkey::new_unique(), price, sponsored)
+            .await
+    }
+
+    async fn paywall_for(&self, recipient: Pubkey, price: u64, sponsored: bool) -> String {
         use mpppal_sdk::paywall::{MemoryStore, Paywall, PaywallConfig, ReceiptTerms, RpcChain};
+        use solana_signer::Signer;
+        let fee_payer = if sponsored {
+            // The recipient's token account exists, as a real provider's would.
+            self.faucet(&recipient.to_string(), 1).await;
+            let key = solana_keypair::Keypair::new();
+            let sig = self
+                .rpc
+                .request_airdrop(&key.pubkey(), 1_000_000_000)
+                .await
+                .unwrap();
+            self.rpc.confirm_transaction(&sig).await.unwrap();
+            Some(Arc::new(key))
+        } else {
+            None
+        };
         let paywall = Paywall::new(
             PaywallConfig {
                 realm: "api.test".into(),
                 secret: "a paywall secret of at least thirty-two bytes".into(),
-                recipient: Pubkey::new_unique(),
+                recipient,
                 mint: self.mint().await,
                 decimals: 6,
                 network: mpppal_solana::method::Network::Localnet,
                 challenge_ttl: std::time::Duration::from_secs(300),
-                receipts: Some(ReceiptTerms {
+                receipts: (!sponsored).then(|| ReceiptTerms {
                     settlement_program: mpppal_solana::SETTLEMENT_PROGRAM_ID,
                     max_ttl: std::time::Duration::from_secs(600),
                 }),
-                transactions: false,
-                fee_payer: None,
+                transactions: sponsored,
+                fee_payer,
                 sessions: None,
             },
             Arc::new(RpcChain::new(self.rpc.url())),

@@ -26,6 +26,9 @@ pub struct CustodialClient {
     vet: Arc<Vet>,
     receipt_ttl: Duration,
     category: Option<String>,
+    /// How long to wait for an operator to approve a payment above the escalation threshold;
+    /// `None` fails at once with `PayError::EscalationRequired`.
+    approval_wait: Option<Duration>,
 }
 
 impl CustodialClient {
@@ -41,7 +44,15 @@ impl CustodialClient {
             vet: Arc::new(|_: &ChargeOffer| Ok(())),
             receipt_ttl: Duration::from_secs(300),
             category: None,
+            approval_wait: None,
         }
+    }
+
+    /// Waits up to `wait` (and no longer than the challenge lives) for an operator to approve a
+    /// payment above the escalation threshold, instead of failing at once.
+    pub fn with_approval_wait(mut self, wait: Duration) -> Self {
+        self.approval_wait = Some(wait);
+        self
     }
 
     /// Declines any charge above `max` base units before anything is signed.
@@ -86,20 +97,26 @@ impl CustodialClient {
             false,
         )
         .map_err(PayError::NoPayableChallenge)?;
-        let PayBy::Receipt { ttl } = offer.pay_by else {
-            return Err(PayError::NoPayableChallenge(
-                "a custodial wallet pays by MPPPal receipt, and this server offers none".into(),
-            ));
-        };
         (self.vet)(&offer).map_err(PayError::Vetoed)?;
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)
             .unwrap_or_default();
-        let expires_at = now + self.receipt_ttl.as_secs().min(u64::from(ttl)) as i64;
-        let payload = self.signed(&offer, expires_at).await?;
-        let credential =
-            PaymentCredential::new(offer.challenge.to_echo(), ChargePayload::Receipt(payload));
+        let payload =
+            match offer.pay_by {
+                PayBy::Receipt { ttl } => {
+                    let expires_at = now + self.receipt_ttl.as_secs().min(u64::from(ttl)) as i64;
+                    ChargePayload::Receipt(self.signed(&offer, expires_at).await?)
+                }
+                PayBy::SponsoredTransaction { fee_payer } => ChargePayload::Transaction {
+                    transaction: self.transaction(&offer, &fee_payer, now).await?,
+                },
+                PayBy::Push => return Err(PayError::NoPayableChallenge(
+                    "a custodial wallet pays by receipt or by a transaction the server sponsors"
+                        .into(),
+                )),
+            };
+        let credential = PaymentCredential::new(offer.challenge.to_echo(), payload);
         let authorization =
             format_authorization(&credential).map_err(|e| PayError::Build(e.to_string()))?;
         retry.headers_mut().insert(
@@ -117,6 +134,71 @@ impl CustodialClient {
             receipt,
             paid: offer.charge.amount,
         })
+    }
+
+    /// The transaction for `offer`, signed through the API; above the escalation threshold,
+    /// after an operator approved it (waiting as configured).
+    async fn transaction(
+        &self,
+        offer: &ChargeOffer,
+        fee_payer: &Pubkey,
+        now: i64,
+    ) -> Result<String, PayError> {
+        let legs = mpppal_solana::method::legs::expected_legs(&offer.charge)
+            .map_err(|e| PayError::Build(e.to_string()))?;
+        let expires_at = offer
+            .challenge
+            .expires
+            .as_deref()
+            .and_then(|e| {
+                time::OffsetDateTime::parse(e, &time::format_description::well_known::Rfc3339).ok()
+            })
+            .map_or(now + 300, |t| t.unix_timestamp());
+        let legs: Vec<serde_json::Value> = legs
+            .iter()
+            .map(|l| json!({"destination": l.destination.to_string(), "amount": l.amount}))
+            .collect();
+        let body = json!({
+            "challengeId": offer.challenge.id,
+            "feePayer": fee_payer.to_string(),
+            "recipient": offer.charge.recipient.to_string(),
+            "legs": legs,
+            "expiresAt": expires_at,
+            "category": self.category,
+        })
+        .to_string();
+        let path = format!("/v1/accounts/{}/transactions", self.account_id);
+        let (status, answer) = self.api.post(&self.http, &path, &body).await?;
+        let text =
+            |v: &serde_json::Value, field: &str| v[field].as_str().unwrap_or_default().to_string();
+        let (transfer, escalation) = match status.as_u16() {
+            201 => return Ok(text(&answer, "transaction")),
+            202 => (text(&answer, "transferId"), text(&answer, "escalationId")),
+            status => return Err(custody_error(status, &answer)),
+        };
+        let Some(wait) = self.approval_wait else {
+            return Err(PayError::EscalationRequired(format!(
+                "awaiting an operator's approval (escalation {escalation})"
+            )));
+        };
+        let deadline = std::time::Instant::now()
+            + wait.min(Duration::from_secs((expires_at - now).max(0) as u64));
+        let again = format!("{path}/{transfer}");
+        loop {
+            let (status, answer) = self.api.post(&self.http, &again, "").await?;
+            match status.as_u16() {
+                200 => return Ok(text(&answer, "transaction")),
+                409 if answer["code"] == "awaiting_approval" => {}
+                status => return Err(custody_error(status, &answer)),
+            }
+            if std::time::Instant::now() >= deadline {
+                return Err(PayError::EscalationRequired(format!(
+                    "no operator approved escalation {escalation} in time"
+                )));
+            }
+            // Over a second apart: each poll must carry a new signature, not replay the last.
+            tokio::time::sleep(Duration::from_millis(1_100)).await;
+        }
     }
 
     /// The receipt for `offer`, signed by the API with the account's key.
@@ -144,18 +226,24 @@ impl CustodialClient {
                 category: answer["category"].as_str().map(str::to_string),
                 signature: text("signature"),
             }),
-            422 if answer["reason"] == "escalation_required" => {
-                Err(PayError::EscalationRequired(text("detail")))
-            }
-            422 => Err(PayError::PolicyDenied {
-                code: text("reason"),
-                reason: text("detail"),
-            }),
-            status => Err(PayError::Custody {
-                status,
-                code: text("code"),
-                detail: text("detail"),
-            }),
+            status => Err(custody_error(status, &answer)),
         }
+    }
+}
+
+/// What a refusal from the API means for the payer.
+fn custody_error(status: u16, answer: &serde_json::Value) -> PayError {
+    let text = |field: &str| answer[field].as_str().unwrap_or_default().to_string();
+    match (status, answer["reason"].as_str()) {
+        (422, Some("escalation_required")) => PayError::EscalationRequired(text("detail")),
+        (422, Some(reason)) => PayError::PolicyDenied {
+            code: reason.to_string(),
+            reason: text("detail"),
+        },
+        _ => PayError::Custody {
+            status,
+            code: text("code"),
+            detail: text("detail"),
+        },
     }
 }
