@@ -135,6 +135,18 @@ impl Chain {
         Ok(account.filter(|a| a.owner == *program).map(|a| a.data))
     }
 
+    /// The wallet at `address`; 502 `wallet_missing` when the chain has none there (the account
+    /// says there is one, so the mirror and the chain disagree).
+    pub async fn existing_wallet(&self, address: &Pubkey) -> Result<Wallet, Problem> {
+        self.wallet(address).await?.ok_or_else(|| {
+            Problem::new(
+                StatusCode::BAD_GATEWAY,
+                "wallet_missing",
+                format!("the chain has no wallet at {address}"),
+            )
+        })
+    }
+
     /// The wallet at `address`, or `None` if there is no MPPPal wallet there.
     pub async fn wallet(&self, address: &Pubkey) -> Result<Option<Wallet>, Problem> {
         let data = self

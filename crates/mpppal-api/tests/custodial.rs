@@ -288,22 +288,7 @@ async fn a_custodial_agent_pays_by_transaction_and_waits_for_approval_above_the_
         .await
         .with_approval_wait(Duration::from_secs(30));
     let operator = &w.api;
-    let approve = async {
-        loop {
-            let (_, page) = operator
-                .call("GET", "/v1/escalations?status=pending", None, None)
-                .await;
-            if let Some(esc) = page["items"].as_array().and_then(|items| items.first()) {
-                let id = esc["escalationId"].as_str().unwrap().to_string();
-                let (status, _) = operator
-                    .call("POST", &format!("/v1/escalations/{id}/approve"), None, None)
-                    .await;
-                assert_eq!(status, 200);
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    };
+    let approve = decide_first_pending(operator, "approve");
     let url = format!("{big}/data");
     let (paid, ()) = tokio::join!(waiting.get(&url), approve);
     let paid = paid.unwrap();
@@ -312,26 +297,29 @@ async fn a_custodial_agent_pays_by_transaction_and_waits_for_approval_above_the_
     assert_eq!(balance(vault.to_string()).await, 5 * USDC - 80_000);
 
     // Waiting, and denied: a clear refusal, and still nothing more moves.
-    let deny = async {
-        loop {
-            let (_, page) = operator
-                .call("GET", "/v1/escalations?status=pending", None, None)
-                .await;
-            if let Some(esc) = page["items"].as_array().and_then(|items| items.first()) {
-                let id = esc["escalationId"].as_str().unwrap().to_string();
-                let (status, _) = operator
-                    .call("POST", &format!("/v1/escalations/{id}/deny"), None, None)
-                    .await;
-                assert_eq!(status, 200);
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    };
+    let deny = decide_first_pending(operator, "deny");
     let (refused, ()) = tokio::join!(waiting.get(&url), deny);
     match refused {
         Err(PayError::PolicyDenied { code, .. }) => assert_eq!(code, "not_approved"),
         other => panic!("expected a denial, got {other:?}"),
     }
     assert_eq!(balance(vault.to_string()).await, 5 * USDC - 80_000);
+}
+
+/// Waits for an escalation to appear, then `verb`s it ("approve" or "deny") as the operator.
+async fn decide_first_pending(operator: &Signed, verb: &str) {
+    loop {
+        let (_, page) = operator
+            .call("GET", "/v1/escalations?status=pending", None, None)
+            .await;
+        if let Some(esc) = page["items"].as_array().and_then(|items| items.first()) {
+            let id = esc["escalationId"].as_str().unwrap().to_string();
+            let (status, _) = operator
+                .call("POST", &format!("/v1/escalations/{id}/{verb}"), None, None)
+                .await;
+            assert_eq!(status, 200);
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }

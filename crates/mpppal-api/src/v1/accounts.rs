@@ -379,13 +379,7 @@ pub(crate) async fn account_balance(
     let account = load(&deps, &caller, &account_id).await?;
     let wallet_address = Pubkey::from_str(&account.solana_address)
         .map_err(|_| Problem::invalid("the stored wallet address is malformed"))?;
-    let wallet = deps.chain.wallet(&wallet_address).await?.ok_or_else(|| {
-        Problem::new(
-            StatusCode::BAD_GATEWAY,
-            "wallet_missing",
-            format!("the chain has no wallet at {wallet_address}"),
-        )
-    })?;
+    let wallet = deps.chain.existing_wallet(&wallet_address).await?;
     let usdc = deps.chain.token_balance(&wallet.vault).await?;
     Ok(Json(Balance {
         usdc,

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use mpppal_db::accounts::{self, Lock};
+use mpppal_db::accounts::Lock;
 use mpppal_db::receipts::{self, NewReceipt, Outcome};
 use mpppal_policy::{Payment, Verdict};
 use mpppal_solana::signed::{category_field, challenge_hash, Receipt};
@@ -18,6 +18,7 @@ use sqlx::types::time::OffsetDateTime;
 use std::str::FromStr;
 use std::sync::Arc;
 
+use super::custodial_tx::custodial;
 use super::{audit, change_tx, commit, spend};
 use crate::auth::keys::Scope;
 use crate::auth::Caller;
@@ -116,17 +117,7 @@ pub(crate) async fn sign_receipt(
         Err(replay) => return Ok(replay),
     };
     // Shared, like transfers: signing goes on side by side, a policy change waits for it.
-    let account = accounts::find(&mut tx, caller.operator_id, &account_id, Lock::Share)
-        .await
-        .map_err(Problem::database)?
-        .ok_or_else(|| Problem::not_found("no such account"))?;
-    if account.custody_mode != "custodial" {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "not_custodial",
-            "this account's agent holds its own key; it signs its receipts itself",
-        ));
-    }
+    let account = custodial(&mut tx, &caller, &account_id, Lock::Share).await?;
     if mint != deps.chain.mint().await? {
         return Err(bad("mint is not the USDC mint wallets hold"));
     }

@@ -100,12 +100,14 @@ fn key(field: &str, text: &str) -> Result<Pubkey, Problem> {
     Pubkey::from_str(text).map_err(|_| bad(format!("{field} is not a base58 address")))
 }
 
-async fn custodial(
+/// The caller's custodial account, held with `lock`; 404 for none, 409 for a non-custodial one.
+pub(super) async fn custodial(
     tx: &mut sqlx::PgConnection,
     caller: &Caller,
     account_id: &str,
+    lock: Lock,
 ) -> Result<Account, Problem> {
-    let account = accounts::find(tx, caller.operator_id, account_id, Lock::Update)
+    let account = accounts::find(tx, caller.operator_id, account_id, lock)
         .await
         .map_err(Problem::database)?
         .ok_or_else(|| Problem::not_found("no such account"))?;
@@ -113,7 +115,7 @@ async fn custodial(
         return Err(Problem::new(
             StatusCode::CONFLICT,
             "not_custodial",
-            "this account's agent holds its own key; it signs its payments itself",
+            "this account's agent holds its own key; it signs for itself",
         ));
     }
     Ok(account)
@@ -135,13 +137,7 @@ async fn sign(
     let agent = custody::open(master, &custody::agent_label(&account.account_id), &sealed)?;
     let wallet = key("the account's wallet", &account.solana_address)?;
     let fee_payer = key("feePayer", &request.fee_payer)?;
-    let on_chain = deps.chain.wallet(&wallet).await?.ok_or_else(|| {
-        Problem::new(
-            StatusCode::BAD_GATEWAY,
-            "wallet_missing",
-            format!("the chain has no wallet at {wallet}"),
-        )
-    })?;
+    let on_chain = deps.chain.existing_wallet(&wallet).await?;
     let mut instructions = Vec::with_capacity(request.legs.len());
     for (i, leg) in request.legs.iter().enumerate() {
         instructions.push(policy_ix::transfer(
@@ -204,7 +200,8 @@ pub(crate) async fn request_transaction(
         return Err(bad("the challenge has expired"));
     }
     let mut tx = deps.db.begin().await.map_err(Problem::database)?;
-    let account = custodial(&mut tx, &caller, &account_id).await?;
+    // One payment by transaction per account at a time: they share the wallet's nonce.
+    let account = custodial(&mut tx, &caller, &account_id, Lock::Update).await?;
     let payment = Payment {
         amount: total,
         counterparty: recipient.to_bytes(),
@@ -329,7 +326,7 @@ pub(crate) async fn approved_transaction(
     caller.require(Scope::Agent)?;
     let master = deps.master_key.as_ref().expect("checked by authenticate");
     let mut tx = deps.db.begin().await.map_err(Problem::database)?;
-    let account = custodial(&mut tx, &caller, &account_id).await?;
+    let account = custodial(&mut tx, &caller, &account_id, Lock::Update).await?;
     let transfer = transfers::find(&mut tx, caller.operator_id, &transfer_id)
         .await
         .map_err(Problem::database)?

@@ -200,13 +200,7 @@ async fn change(
     }
     let signature = deps.chain.send(&[instruction], &owner, &[]).await?;
     // The version is the one the chain now holds, so the mirror can be compared with it.
-    let on_chain = deps.chain.wallet(&wallet).await?.ok_or_else(|| {
-        Problem::new(
-            StatusCode::BAD_GATEWAY,
-            "wallet_missing",
-            format!("the chain has no wallet at {wallet}"),
-        )
-    })?;
+    let on_chain = deps.chain.existing_wallet(&wallet).await?;
     let row = version_row(
         account_id,
         on_chain.policy_version,
