@@ -45,6 +45,7 @@ use crate::ready::{check, Checks, Dependencies};
         crate::v1::approve_escalation,
         crate::v1::deny_escalation,
         crate::v1::report_receipts,
+        crate::v1::list_receipts,
         crate::v1::sign_receipt,
         crate::v1::request_transaction,
         crate::v1::approved_transaction,

@@ -140,6 +140,24 @@ async fn receipts_are_checked_and_stored_once_each(pool: PgPool) {
         [("ch-1".to_string(), 250_000), ("ch-7".to_string(), 1_000)]
     );
 
+    // The operator lists them, newest first, a page at a time.
+    let (_, page) = w.api.call("GET", "/v1/receipts?limit=1", None, None).await;
+    assert_eq!(page["items"][0]["challengeId"], "ch-7");
+    assert_eq!(page["items"][0]["status"], "accepted");
+    let cursor = page["nextCursor"].as_str().unwrap();
+    let (_, next) = w
+        .api
+        .call(
+            "GET",
+            &format!("/v1/receipts?limit=1&cursor={cursor}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(next["items"][0]["challengeId"], "ch-1");
+    assert_eq!(next["items"][0]["amount"], 250_000);
+    assert_eq!(next["nextCursor"], Value::Null);
+
     // Reporting again is harmless: everything already stored is a duplicate.
     let again = json!({"receipts": [good]});
     let (_, answer) = w.api.call("POST", "/v1/receipts", Some(&again), None).await;

@@ -345,6 +345,7 @@ async fn another_operators_resources_answer_404_on_every_route(pool: PgPool) {
         "/v1/transfers",
         "/v1/sessions",
         "/v1/escalations",
+        "/v1/receipts",
     ] {
         let (_, page) = me.call("GET", list, None, None).await;
         assert_eq!(page["items"], json!([]), "{list}");

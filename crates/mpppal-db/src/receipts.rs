@@ -108,3 +108,50 @@ pub async fn ingest(
     }
     Ok(outcomes)
 }
+
+/// A stored receipt, as an operator lists it.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredReceipt {
+    pub receipt_id: i64,
+    pub account_id: String,
+    pub challenge_id: String,
+    pub recipient: String,
+    pub amount: i64,
+    pub status: String,
+    pub expires_at: String,
+    pub settlement_tx_signature: Option<String>,
+    pub received_at: String,
+}
+
+/// The operator's receipts, newest first, before `before` (a receipt id) when given.
+pub async fn list(
+    conn: &mut PgConnection,
+    operator_id: sqlx::types::Uuid,
+    account_id: Option<&str>,
+    status: Option<&str>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<StoredReceipt>, sqlx::Error> {
+    sqlx::query_as!(
+        StoredReceipt,
+        r#"SELECT r.receipt_id, r.account_id, r.challenge_id, r.recipient, r.amount,
+                  r.status::text AS "status!",
+                  to_char(r.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "expires_at!",
+                  r.settlement_tx_signature,
+                  to_char(r.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "received_at!"
+           FROM receipts r JOIN accounts a USING (account_id)
+           WHERE a.operator_id = $1
+             AND ($2::varchar IS NULL OR r.account_id = $2)
+             AND ($3::text IS NULL OR r.status = $3::text::receipt_status)
+             AND ($4::bigint IS NULL OR r.receipt_id < $4)
+           ORDER BY r.receipt_id DESC
+           LIMIT $5"#,
+        operator_id,
+        account_id,
+        status,
+        before,
+        limit
+    )
+    .fetch_all(conn)
+    .await
+}

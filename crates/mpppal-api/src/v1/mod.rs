@@ -72,7 +72,7 @@ pub fn router(deps: Arc<Dependencies>) -> Router<Arc<Dependencies>> {
             "/v1/escalations/{escalation_id}/deny",
             post(deny_escalation),
         )
-        .route("/v1/receipts", post(report_receipts))
+        .route("/v1/receipts", get(list_receipts).post(report_receipts))
         .route("/v1/accounts/{account_id}/receipts", post(sign_receipt))
         .route(
             "/v1/accounts/{account_id}/transactions",

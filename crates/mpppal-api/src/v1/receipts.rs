@@ -309,3 +309,102 @@ pub(crate) async fn report_receipts(
     tracing::info!(stored, reported = answer.results.len(), "receipts reported");
     Ok((StatusCode::OK, Json(answer)).into_response())
 }
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiptView {
+    account_id: String,
+    challenge_id: String,
+    recipient: String,
+    amount: u64,
+    /// `accepted`, `settling`, `settled`, `rejected` or `expired`.
+    status: String,
+    expires_at: String,
+    settlement_tx_signature: Option<String>,
+    received_at: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiptPage {
+    items: Vec<ReceiptView>,
+    next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReceiptQuery {
+    account_id: Option<String>,
+    /// `accepted`, `settling`, `settled`, `rejected` or `expired`.
+    status: Option<String>,
+    /// 1 to 100; 50 when absent.
+    limit: Option<i64>,
+    /// `nextCursor` of the previous page.
+    cursor: Option<String>,
+}
+
+const RECEIPT_STATUSES: [&str; 5] = ["accepted", "settling", "settled", "rejected", "expired"];
+
+/// The operator's deferred receipts, newest first, a page at a time.
+#[utoipa::path(get, path = "/v1/receipts", params(ReceiptQuery), responses((status = 200, body = ReceiptPage)))]
+pub(crate) async fn list_receipts(
+    State(deps): State<Arc<Dependencies>>,
+    Extension(caller): Extension<Caller>,
+    query: Result<axum::extract::Query<ReceiptQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<ReceiptPage>, Problem> {
+    caller.require(Scope::Read)?;
+    let axum::extract::Query(query) = query.map_err(super::pages::invalid_query)?;
+    let limit = super::pages::limit(query.limit)?;
+    let invalid = |detail: String| Problem::new(StatusCode::BAD_REQUEST, "invalid_query", detail);
+    if let Some(status) = &query.status {
+        if !RECEIPT_STATUSES.contains(&status.as_str()) {
+            return Err(invalid(format!(
+                "status must be one of {}",
+                RECEIPT_STATUSES.join(", ")
+            )));
+        }
+    }
+    let before = match &query.cursor {
+        None => None,
+        Some(c) => Some(c.parse::<i64>().map_err(|_| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_cursor",
+                "cursor is not one this API returned",
+            )
+        })?),
+    };
+    let mut conn = deps.db.acquire().await.map_err(Problem::database)?;
+    let mut rows = receipts::list(
+        &mut conn,
+        caller.operator_id,
+        query.account_id.as_deref(),
+        query.status.as_deref(),
+        before,
+        limit + 1,
+    )
+    .await
+    .map_err(Problem::database)?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| r.receipt_id.to_string())
+    } else {
+        None
+    };
+    Ok(Json(ReceiptPage {
+        items: rows
+            .into_iter()
+            .map(|r| ReceiptView {
+                account_id: r.account_id,
+                challenge_id: r.challenge_id,
+                recipient: r.recipient,
+                amount: r.amount as u64,
+                status: r.status,
+                expires_at: r.expires_at,
+                settlement_tx_signature: r.settlement_tx_signature,
+                received_at: r.received_at,
+            })
+            .collect(),
+        next_cursor,
+    }))
+}
