@@ -492,6 +492,16 @@ async fn bad_transfer_input_gets_a_problem_and_changes_nothing(pool: PgPool) {
         .await;
     let id = account["accountId"].as_str().unwrap();
     let to = recipient();
+    // A non-custodial agent signs its own payments: MPPPal cannot settle a transfer for it.
+    let (_, own_key) = w
+        .create(
+            json!({"name": "self", "custody": "non_custodial",
+                   "agentPublicKey": recipient(),
+                   "policy": {"maxSingleTransfer": USDC, "maxDailySpend": USDC}}),
+            None,
+        )
+        .await;
+    let own_key = own_key["accountId"].as_str().unwrap().to_string();
     let audit_before = w.count("SELECT count(*) FROM audit_log").await;
 
     let (status, problem) = w
@@ -586,6 +596,11 @@ async fn bad_transfer_input_gets_a_problem_and_changes_nothing(pool: PgPool) {
             format!("{{\"accountId\":\"acct_nosuchaccount1\",\"to\":\"{to}\",\"amount\":1}}"),
             404,
             "not_found",
+        ),
+        (
+            format!("{{\"accountId\":\"{own_key}\",\"to\":\"{to}\",\"amount\":1}}"),
+            409,
+            "not_custodial",
         ),
         (huge, 413, "body_too_large"),
     ];

@@ -182,10 +182,8 @@ pub(crate) async fn create_transfer(
     };
 
     // Shared: payments go ahead side by side, but a policy change waits for them (and they for it).
-    accounts::find(&mut tx, caller.operator_id, &body.account_id, Lock::Share)
-        .await
-        .map_err(Problem::database)?
-        .ok_or_else(|| Problem::not_found("no such account"))?;
+    // Only a custodial account's transfer can be settled by MPPPal: the agent key signs it.
+    super::custodial_tx::custodial(&mut tx, &caller, &body.account_id, Lock::Share).await?;
     let payment = Payment {
         amount: body.amount,
         counterparty: to.to_bytes(),
