@@ -146,13 +146,40 @@ async fn with_operator(
     n.step("Agent tries to pay 3.00 USDC without the owner (above the escalation threshold)");
     n.refused(w.send(&[payment(3 * USDC, 1)], &fee_payer, &[&agent]).await)?;
 
+    n.step("Operator adds a custodial account (MPPPal keeps its agent key) for payments made through the API");
+    let custodial = op
+        .expect(
+            "POST",
+            "/v1/accounts",
+            Some(&json!({
+                "name": "Procurement agent",
+                "handle": "@procurement.mpppal",
+                "custody": "custodial",
+                "policy": {
+                    "maxSingleTransfer": 5 * USDC,
+                    "maxDailySpend": 50 * USDC,
+                    "escalationThreshold": 2 * USDC,
+                },
+            })),
+            201,
+        )
+        .await?;
+    n.count_tx();
+    let custodial_id = custodial["accountId"]
+        .as_str()
+        .context("no accountId")?
+        .to_string();
+    n.detail(&format!(
+        "{custodial_id} @procurement.mpppal, same policy; its agent key sealed under the master key"
+    ));
+
     n.step("Through the API: 7.00 USDC is refused before anything is signed");
     let provider = w.provider.to_string();
     let (status, refused) = op
         .call(
             "POST",
             "/v1/transfers",
-            Some(&json!({"accountId": account_id, "to": provider, "amount": 7 * USDC})),
+            Some(&json!({"accountId": custodial_id, "to": provider, "amount": 7 * USDC})),
         )
         .await?;
     anyhow::ensure!(
@@ -170,7 +197,7 @@ async fn with_operator(
         .expect(
             "POST",
             "/v1/transfers",
-            Some(&json!({"accountId": account_id, "to": provider, "amount": 3 * USDC, "memo": "demo: invoice"})),
+            Some(&json!({"accountId": custodial_id, "to": provider, "amount": 3 * USDC, "memo": "demo: invoice"})),
             202,
         )
         .await?;
