@@ -265,6 +265,30 @@ async fn a_custodial_agent_pays_by_transaction_and_waits_for_approval_above_the_
     assert_eq!((paid.response.status().as_u16(), paid.paid), (200, 20_000));
     assert_eq!(balance(small_to.clone()).await, 20_001);
 
+    // Asking again for the same challenge (a lost answer) returns the same payment, re-signed;
+    // another request under that challenge id is refused.
+    let (key_id, secret) = w.agent_key().await;
+    let agent = Signed::new(&w.api.base, &key_id, &secret);
+    let same = json!({
+        "challengeId": "ch-retry", "feePayer": anchor_lang::prelude::Pubkey::new_unique().to_string(),
+        "recipient": anchor_lang::prelude::Pubkey::new_unique().to_string(),
+        "legs": [{"destination": small_to, "amount": 1_000}],
+        "expiresAt": support::now() + 300,
+    });
+    let path = format!("/v1/accounts/{id}/transactions");
+    let (status, first) = agent.call("POST", &path, Some(&same), None).await;
+    assert_eq!(status, 201, "{first}");
+    let (status, again) = agent.call("POST", &path, Some(&same), None).await;
+    assert_eq!((status, &again["transferId"]), (200, &first["transferId"]));
+    assert!(again["transaction"].as_str().is_some_and(|t| !t.is_empty()));
+    let mut other = same.clone();
+    other["legs"][0]["amount"] = json!(2_000);
+    let (status, problem) = agent.call("POST", &path, Some(&other), None).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("already_requested"))
+    );
+
     // Above it without waiting: a clear refusal, nothing moves.
     let first = match client.get(&format!("{big}/data")).await {
         Err(PayError::EscalationRequired(detail)) => detail

@@ -106,6 +106,29 @@ pub async fn find(
     .await
 }
 
+/// The account's transfer made under `idempotency_key` (for custodial transactions: the
+/// challenge id), if any.
+pub async fn by_key(
+    conn: &mut PgConnection,
+    account_id: &str,
+    idempotency_key: &str,
+) -> Result<Option<Transfer>, sqlx::Error> {
+    sqlx::query_as!(
+        Transfer,
+        r#"SELECT t.transfer_id, t.account_id, t.to_address, t.amount, t.memo, t.category,
+                  t.idempotency_key, t.tx_signature, t.status::text AS "status!", t.rejection_reason,
+                  t.spend_day, t.owner_cosigned,
+                  to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!",
+                  to_char(t.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at,
+                  (extract(epoch FROM t.created_at) * 1000000)::bigint AS "created_micros!"
+           FROM transfers t WHERE t.account_id = $1 AND t.idempotency_key = $2"#,
+        account_id,
+        idempotency_key
+    )
+    .fetch_optional(conn)
+    .await
+}
+
 /// What a transfer list is narrowed to.
 #[derive(Clone, Debug, Default)]
 pub struct Filter<'a> {

@@ -202,6 +202,13 @@ pub(crate) async fn request_transaction(
     let mut tx = deps.db.begin().await.map_err(Problem::database)?;
     // One payment by transaction per account at a time: they share the wallet's nonce.
     let account = custodial(&mut tx, &caller, &account_id, Lock::Update).await?;
+    if let Some(earlier) = transfers::by_key(&mut tx, &account_id, &request.challenge_id)
+        .await
+        .map_err(Problem::database)?
+    {
+        // The same payment asked again (its answer was lost): answer as for it now.
+        return again(&deps, tx, &caller, &account, earlier, &request).await;
+    }
     let payment = Payment {
         amount: total,
         counterparty: recipient.to_bytes(),
@@ -311,6 +318,75 @@ pub(crate) async fn request_transaction(
     .await?;
     tx.commit().await.map_err(Problem::database)?;
     Ok((answer.0, Json(answer.1)).into_response())
+}
+
+/// The answer for a payment already requested for this challenge: its transaction (`200`) if it
+/// may proceed, `202` while it waits for approval, `422` if refused. A different request under
+/// the same challenge id is `409 already_requested`.
+async fn again(
+    deps: &Dependencies,
+    mut tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    caller: &Caller,
+    account: &Account,
+    earlier: transfers::Transfer,
+    request: &TransactionRequest,
+) -> Result<Response, Problem> {
+    let stored = transfers::payment_request(&mut tx, &earlier.transfer_id)
+        .await
+        .map_err(Problem::database)?;
+    if stored != Some(serde_json::to_value(request).expect("serialises")) {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "already_requested",
+            "another payment was already requested for this challenge",
+        ));
+    }
+    match earlier.status.as_str() {
+        "pending_approval" => {
+            let escalation = escalations::of_transfer(&mut tx, &earlier.transfer_id)
+                .await
+                .map_err(Problem::database)?
+                .ok_or_else(|| Problem::not_found("the payment's escalation is missing"))?;
+            Ok((
+                StatusCode::ACCEPTED,
+                Json(AwaitingApproval {
+                    transfer_id: earlier.transfer_id,
+                    escalation_id: escalation.escalation_id,
+                    expires_at: escalation.expires_at,
+                }),
+            )
+                .into_response())
+        }
+        "rejected" => {
+            let escalated = escalations::of_transfer(&mut tx, &earlier.transfer_id)
+                .await
+                .map_err(Problem::database)?
+                .is_some();
+            Err(denied(
+                if escalated { "not_approved" } else { "refused" },
+                earlier.rejection_reason.unwrap_or_default(),
+                &earlier.transfer_id,
+            ))
+        }
+        _ => {
+            let master = deps.master_key.as_ref().expect("checked by authenticate");
+            let owner = if earlier.owner_cosigned {
+                Some(custody::owner(&deps.db, master, caller.operator_id).await?)
+            } else {
+                None
+            };
+            let transaction = sign(deps, &mut tx, account, request, owner.as_ref()).await?;
+            tx.commit().await.map_err(Problem::database)?;
+            Ok((
+                StatusCode::OK,
+                Json(SignedTransaction {
+                    transfer_id: earlier.transfer_id,
+                    transaction,
+                }),
+            )
+                .into_response())
+        }
+    }
 }
 
 /// The transaction of an approved payment, co-signed by the owner key (agent scope): `200`;
