@@ -25,8 +25,8 @@ pub async fn serve(deps: Dependencies) -> String {
     base
 }
 
-/// A signing client for one API key: every call gets its own timestamp (counting back from now,
-/// within the ±5 minute window), so repeating a request is never refused as a replay.
+/// A signing client for one API key: every call gets its own timestamp, strictly increasing and
+/// within the ±5 minute window, so repeating a request is never refused as a replay.
 pub struct Signed {
     pub base: String,
     pub key_id: String,
@@ -72,10 +72,7 @@ impl Signed {
         let (path, query) = path_and_query
             .split_once('?')
             .unwrap_or((path_and_query, ""));
-        let n = self
-            .calls
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let timestamp = now() - n % 250;
+        let timestamp = unique_timestamp(&self.calls);
         let auth = mpppal_api::auth::signing::authorization(
             &self.key_id,
             &self.secret,
@@ -117,4 +114,24 @@ impl Signed {
 /// name the port, as a sign-in redirect URL does).
 pub fn serve_on(listener: tokio::net::TcpListener, deps: Dependencies) {
     tokio::spawn(async move { axum::serve(listener, router(Arc::new(deps))).await });
+}
+
+/// The next of a strictly increasing run of timestamps kept in `last`: now minus four minutes at
+/// the start, one second on per call after that. Two calls never share one, however fast they
+/// come or the clock moves, and each stays inside the API's ±5 minute window.
+pub fn unique_timestamp(last: &std::sync::atomic::AtomicI64) -> i64 {
+    let floor = now() - 240;
+    let mut seen = last.load(std::sync::atomic::Ordering::Relaxed);
+    loop {
+        let next = (seen + 1).max(floor);
+        match last.compare_exchange(
+            seen,
+            next,
+            std::sync::atomic::Ordering::Relaxed,
+            std::sync::atomic::Ordering::Relaxed,
+        ) {
+            Ok(_) => return next,
+            Err(actual) => seen = actual,
+        }
+    }
 }

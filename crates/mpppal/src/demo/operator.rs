@@ -10,7 +10,7 @@ pub struct OperatorApi {
     pub key_id: String,
     secret: String,
     http: reqwest::Client,
-    /// Calls made, so that two identical calls in one second still carry distinct signatures.
+    /// The last timestamp signed, so that two identical calls never carry the same signature.
     calls: std::sync::atomic::AtomicI64,
 }
 
@@ -66,11 +66,17 @@ impl OperatorApi {
     ) -> Result<(u16, Value)> {
         let body = body.map(|b| b.to_string()).unwrap_or_default();
         let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs() as i64;
-        let n = self
+        // Strictly increasing from four minutes back (inside the API's ±300 s window), so no two
+        // calls ever share a timestamp and an identical call is never taken for a replay.
+        let timestamp = self
             .calls
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        // Within the API's ±300 s window, a different timestamp for each call.
-        let timestamp = now - n % 200;
+            .fetch_update(
+                std::sync::atomic::Ordering::Relaxed,
+                std::sync::atomic::Ordering::Relaxed,
+                |last| Some((last + 1).max(now - 240)),
+            )
+            .map(|last| (last + 1).max(now - 240))
+            .unwrap_or(now);
         let (bare, query) = path.split_once('?').unwrap_or((path, ""));
         let authorization = mpppal_signing::authorization(
             &self.key_id,
@@ -85,7 +91,7 @@ impl OperatorApi {
             .http
             .request(method.parse()?, format!("{}{path}", self.base))
             .header("authorization", authorization)
-            .header("idempotency-key", format!("demo-{n}"));
+            .header("idempotency-key", format!("demo-{timestamp}"));
         if !body.is_empty() {
             request = request
                 .header("content-type", "application/json")
