@@ -281,15 +281,7 @@ pub(crate) async fn list_accounts(
     caller.require(Scope::Read)?;
     let Query(query) = query.map_err(pages::invalid_query)?;
     let limit = pages::limit(query.limit)?;
-    if let Some(status) = &query.status {
-        if status != "active" && status != "paused" {
-            return Err(Problem::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_query",
-                "status must be active or paused",
-            ));
-        }
-    }
+    pages::status(query.status.as_deref(), &["active", "paused"])?;
     let after = match &query.cursor {
         Some(cursor) => {
             let (created_micros, account_id) = pages::parse_cursor(cursor, "acct_")?;

@@ -85,15 +85,10 @@ pub(crate) async fn list_escalations(
     caller.require(Scope::Read)?;
     let Query(query) = query.map_err(pages::invalid_query)?;
     let limit = pages::limit(query.limit)?;
-    if let Some(status) = &query.status {
-        if !["pending", "approved", "denied", "expired"].contains(&status.as_str()) {
-            return Err(Problem::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_query",
-                "status must be pending, approved, denied or expired",
-            ));
-        }
-    }
+    pages::status(
+        query.status.as_deref(),
+        &["pending", "approved", "denied", "expired"],
+    )?;
     let after = query
         .cursor
         .as_deref()

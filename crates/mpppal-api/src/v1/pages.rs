@@ -19,6 +19,17 @@ pub fn limit(asked: Option<i64>) -> Result<i64, Problem> {
     }
 }
 
+/// A `status` filter, if given, is one of `allowed`; 400 `invalid_query` otherwise.
+pub fn status(status: Option<&str>, allowed: &[&str]) -> Result<(), Problem> {
+    match status {
+        Some(s) if !allowed.contains(&s) => Err(bad(
+            "invalid_query",
+            format!("status must be one of {}", allowed.join(", ")),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A cursor this API returned for ids starting with `prefix`: (created µs, id).
 pub fn parse_cursor<'a>(cursor: &'a str, prefix: &str) -> Result<(i64, &'a str), Problem> {
     let invalid = || bad("invalid_cursor", "cursor is not one this API returned");

@@ -355,15 +355,7 @@ pub(crate) async fn list_receipts(
     caller.require(Scope::Read)?;
     let axum::extract::Query(query) = query.map_err(super::pages::invalid_query)?;
     let limit = super::pages::limit(query.limit)?;
-    let invalid = |detail: String| Problem::new(StatusCode::BAD_REQUEST, "invalid_query", detail);
-    if let Some(status) = &query.status {
-        if !RECEIPT_STATUSES.contains(&status.as_str()) {
-            return Err(invalid(format!(
-                "status must be one of {}",
-                RECEIPT_STATUSES.join(", ")
-            )));
-        }
-    }
+    super::pages::status(query.status.as_deref(), &RECEIPT_STATUSES)?;
     let before = match &query.cursor {
         None => None,
         Some(c) => Some(c.parse::<i64>().map_err(|_| {

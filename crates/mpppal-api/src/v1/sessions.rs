@@ -402,11 +402,7 @@ pub(crate) async fn list_sessions(
     caller.require(Scope::Read)?;
     let Query(query) = query.map_err(pages::invalid_query)?;
     let limit = pages::limit(query.limit)?;
-    if let Some(status) = &query.status {
-        if status != "open" && status != "settled" {
-            return Err(bad("invalid_query", "status must be open or settled"));
-        }
-    }
+    pages::status(query.status.as_deref(), &["open", "settled"])?;
     let after = query
         .cursor
         .as_deref()

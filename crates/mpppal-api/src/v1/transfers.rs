@@ -362,14 +362,7 @@ pub(crate) async fn list_transfers(
     caller.require(Scope::Read)?;
     let Query(query) = query.map_err(pages::invalid_query)?;
     let limit = pages::limit(query.limit)?;
-    if let Some(status) = &query.status {
-        if !STATUSES.contains(&status.as_str()) {
-            return Err(bad(
-                "invalid_query",
-                format!("status must be one of {}", STATUSES.join(", ")),
-            ));
-        }
-    }
+    pages::status(query.status.as_deref(), &STATUSES)?;
     let after = query
         .cursor
         .as_deref()

@@ -5,9 +5,8 @@
 //! be paid this way (the error says so).
 
 use anchor_lang::prelude::Pubkey;
-use mpppal_protocol::{format_authorization, PaymentCredential};
 use mpppal_solana::method::{ChargePayload, ReceiptPayload};
-use reqwest::{header, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -81,7 +80,7 @@ impl CustodialClient {
 
     /// Sends `request`; pays and retries once if it meets a `402`.
     pub async fn send(&self, request: reqwest::Request) -> Result<PaidResponse, PayError> {
-        let mut retry = request.try_clone().ok_or(PayError::NotReplayable)?;
+        let retry = request.try_clone().ok_or(PayError::NotReplayable)?;
         let first = self.http.execute(request).await?;
         if first.status() != StatusCode::PAYMENT_REQUIRED {
             return Ok(PaidResponse {
@@ -116,15 +115,7 @@ impl CustodialClient {
                         .into(),
                 )),
             };
-        let credential = PaymentCredential::new(offer.challenge.to_echo(), payload);
-        let authorization =
-            format_authorization(&credential).map_err(|e| PayError::Build(e.to_string()))?;
-        retry.headers_mut().insert(
-            header::AUTHORIZATION,
-            authorization
-                .parse()
-                .map_err(|_| PayError::Build("header value".into()))?,
-        );
+        let retry = super::paying::with_credential(retry, &offer.challenge, payload)?;
         let response =
             super::push::answer(self.http.execute(retry).await.map_err(PayError::from), None)
                 .await?;

@@ -7,7 +7,7 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::AccountDeserialize;
 use anchor_spl::token::spl_token::instruction::transfer_checked;
-use mpppal_protocol::{format_authorization, PaymentChallenge, PaymentCredential};
+use mpppal_protocol::PaymentChallenge;
 use mpppal_solana::address;
 use mpppal_solana::method::legs::expected_legs;
 use mpppal_solana::method::ChargePayload;
@@ -66,7 +66,7 @@ impl KeypairClient {
             .headers_mut()
             .entry("accept-payment")
             .or_insert(header::HeaderValue::from_static("solana/charge"));
-        let mut retry = request.try_clone().ok_or(PayError::NotReplayable)?;
+        let retry = request.try_clone().ok_or(PayError::NotReplayable)?;
         let first = self.http.execute(request).await?;
         if first.status() != StatusCode::PAYMENT_REQUIRED {
             return Ok(PaidResponse {
@@ -144,15 +144,7 @@ impl KeypairClient {
                 )
             }
         };
-        let credential = PaymentCredential::new(offer.challenge.to_echo(), payload);
-        let authorization =
-            format_authorization(&credential).map_err(|e| PayError::Build(e.to_string()))?;
-        retry.headers_mut().insert(
-            header::AUTHORIZATION,
-            authorization
-                .parse()
-                .map_err(|_| PayError::Build("header value".into()))?,
-        );
+        let retry = super::paying::with_credential(retry, &offer.challenge, payload)?;
         let sent = self.http.execute(retry).await.map_err(PayError::from);
         let response = super::push::answer(sent, pushed.as_deref()).await?;
         let receipt = super::choose::receipt_of(&response);

@@ -242,16 +242,7 @@ impl PayingClient {
                 ChargePayload::Signature { signature }
             }
         };
-        let credential = PaymentCredential::new(offer.challenge.to_echo(), payload);
-        let authorization =
-            format_authorization(&credential).map_err(|e| PayError::Build(e.to_string()))?;
-        let mut retry = retry;
-        retry.headers_mut().insert(
-            header::AUTHORIZATION,
-            authorization
-                .parse()
-                .map_err(|_| PayError::Build("header value".into()))?,
-        );
+        let retry = with_credential(retry, &offer.challenge, payload)?;
         let response = super::push::answer(via(retry).await, pushed.as_deref()).await?;
         let receipt = super::choose::receipt_of(&response);
         if let Some(receipt) = &receipt {
@@ -304,6 +295,24 @@ impl PayingClient {
             })
             .collect())
     }
+}
+
+/// `request` carrying `payload` for `challenge` as its `Authorization: Payment` credential.
+pub(super) fn with_credential(
+    mut request: reqwest::Request,
+    challenge: &mpppal_protocol::PaymentChallenge,
+    payload: ChargePayload,
+) -> Result<reqwest::Request, PayError> {
+    let credential = PaymentCredential::new(challenge.to_echo(), payload);
+    let authorization =
+        format_authorization(&credential).map_err(|e| PayError::Build(e.to_string()))?;
+    request.headers_mut().insert(
+        header::AUTHORIZATION,
+        authorization
+            .parse()
+            .map_err(|_| PayError::Build("header value".into()))?,
+    );
+    Ok(request)
 }
 
 pub(super) async fn refused(response: reqwest::Response) -> PayError {
