@@ -23,6 +23,8 @@ struct FileConfig {
     oidc_client_id: Option<String>,
     oidc_client_secret: Option<String>,
     oidc_redirect_url: Option<String>,
+    dogstatsd_addr: Option<String>,
+    metrics_bind: Option<String>,
 }
 
 /// Operator sign-in with OpenID Connect (authorization code + PKCE).
@@ -53,6 +55,10 @@ pub struct Config {
     pub master_key: Option<[u8; 32]>,
     /// Operator sign-in; `None` leaves `/auth/*` answering 503 `not_configured`.
     pub oidc: Option<OidcConfig>,
+    /// A DogStatsD agent (host:port) to send metrics to, besides `GET /metrics`.
+    pub dogstatsd_addr: Option<String>,
+    /// Where `mpppal worker` serves `GET /metrics` (the API serves it on its own address).
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 // Secrets (database passwords in URLs, the master key) never reach logs through `Debug`.
@@ -163,7 +169,28 @@ impl Config {
                 })
             }
         };
+        let dogstatsd_addr = pick("MPPPAL_DOGSTATSD_ADDR", from_file.dogstatsd_addr);
+        if let Some(address) = &dogstatsd_addr {
+            if address
+                .rsplit_once(':')
+                .and_then(|(_, p)| p.parse::<u16>().ok())
+                .is_none()
+            {
+                return Err(ConfigError(format!(
+                    "MPPPAL_DOGSTATSD_ADDR {address:?} is not host:port"
+                )));
+            }
+        }
+        let metrics_bind = pick("MPPPAL_METRICS_BIND", from_file.metrics_bind)
+            .map(|text| {
+                SocketAddr::from_str(&text).map_err(|_| {
+                    ConfigError(format!("MPPPAL_METRICS_BIND {text:?} is not host:port"))
+                })
+            })
+            .transpose()?;
         Ok(Self {
+            dogstatsd_addr,
+            metrics_bind,
             oidc,
             bind,
             database_url,

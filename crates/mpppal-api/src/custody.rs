@@ -10,20 +10,7 @@ use sqlx::PgPool;
 use crate::auth::seal;
 use crate::problem::Problem;
 
-/// A fresh key and its seed.
-pub fn generate() -> ([u8; 32], Keypair) {
-    let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).expect("the OS random source");
-    (seed, Keypair::new_from_array(seed))
-}
-
-pub fn owner_label(operator_id: Uuid) -> String {
-    format!("owner:{operator_id}")
-}
-
-pub fn agent_label(account_id: &str) -> String {
-    format!("agent:{account_id}")
-}
+pub use mpppal_vault::{agent_label, generate, owner_label};
 
 /// The key a sealed seed stands for, or 500 `key_unreadable` when the master key cannot open it.
 pub fn open(master: &[u8; 32], label: &str, sealed: &[u8]) -> Result<Keypair, Problem> {

@@ -9,8 +9,10 @@ pub mod auth;
 mod chain;
 pub mod config;
 mod custody;
+pub mod dogstatsd;
 pub mod idempotency;
 mod json;
+pub mod metrics;
 pub mod problem;
 pub mod ready;
 pub mod rotation;
@@ -63,14 +65,29 @@ pub async fn serve(
         .map_err(|e| StartError::Bind(config.bind, e))?;
     tracing::info!(%address, "operator API listening");
     let sweeper = tokio::spawn(sweep_escalations(deps.db.clone()));
+    let deps = Arc::new(deps);
+    let probe = tokio::spawn(ready::probe(deps.clone(), PROBE_EVERY));
+    let exporter = config
+        .dogstatsd_addr
+        .clone()
+        .map(|address| tokio::spawn(dogstatsd::export(address, DOGSTATSD_EVERY)));
     on_listening(address);
-    let served = axum::serve(listener, router(Arc::new(deps)))
+    let served = axum::serve(listener, router(deps))
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| StartError::Bind(address, e));
     sweeper.abort();
+    probe.abort();
+    if let Some(exporter) = exporter {
+        exporter.abort();
+    }
     served
 }
+
+/// How often `serve` checks its dependencies for the metrics (besides every `/ready`).
+const PROBE_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+/// How often metrics go to DogStatsD, when configured.
+const DOGSTATSD_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How often `serve` looks for escalations whose time is up.
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);

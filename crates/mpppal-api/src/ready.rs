@@ -96,12 +96,18 @@ impl Dependencies {
     }
 }
 
-/// Each dependency's state: "ok", or why not.
+/// Each dependency's state: "ok", or why not; and what the Solana RPC node said of itself.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Checks {
     pub database: String,
     pub redis: String,
+    /// "ok", or why not (a node behind the cluster says by how many slots).
     pub solana: String,
+    /// The node's latest slot, when it answered.
+    pub solana_slot: Option<u64>,
+    /// How long `getHealth` and `getSlot` took, in milliseconds, when it answered.
+    pub solana_latency_ms: Option<u64>,
 }
 
 impl Checks {
@@ -129,7 +135,7 @@ async fn within<E: std::fmt::Display>(
     }
 }
 
-/// Checks every dependency at once.
+/// Checks every dependency at once, and records what it found in the metrics.
 pub async fn check(deps: &Dependencies) -> Checks {
     let database = within(mpppal_db::ping(&deps.db));
     let redis = within(async {
@@ -139,11 +145,33 @@ pub async fn check(deps: &Dependencies) -> Checks {
             .await
             .map(|_| ())
     });
-    let solana = within(async { deps.solana.get_health().await });
+    let slot = std::sync::Mutex::new(None);
+    let started = std::time::Instant::now();
+    let solana = within(async {
+        deps.solana.get_health().await?;
+        *slot.lock().expect("not poisoned") = Some(deps.solana.get_slot().await?);
+        Ok::<(), solana_rpc_client_api::client_error::Error>(())
+    });
     let (database, redis, solana) = tokio::join!(database, redis, solana);
-    Checks {
+    let latency = started.elapsed();
+    let slot = slot.into_inner().expect("not poisoned");
+    let checks = Checks {
+        solana_latency_ms: (solana == "ok").then_some(latency.as_millis() as u64),
+        solana_slot: slot,
         database,
         redis,
         solana,
+    };
+    crate::metrics::record_checks(&checks, latency);
+    checks
+}
+
+/// Checks every `every` for as long as the process lives, so the metrics show a dead
+/// dependency within seconds even when nobody calls `/ready`.
+pub async fn probe(deps: Arc<Dependencies>, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        check(&deps).await;
     }
 }

@@ -57,7 +57,14 @@ use crate::ready::{check, Checks, Dependencies};
         crate::v1::audit_log,
         crate::v1::create_webhook,
         crate::v1::list_webhooks,
-        crate::v1::disable_webhook
+        crate::v1::disable_webhook,
+        crate::v1::list_deliveries,
+        crate::v1::resend_event,
+        crate::v1::enable_webhook,
+        crate::v1::rotate_secret,
+        crate::v1::dead_jobs,
+        crate::v1::replay_job,
+        crate::v1::open_differences
     ),
     components(schemas(Health, Ready, Checks))
 )]
@@ -71,9 +78,11 @@ pub fn router(deps: Arc<Dependencies>) -> Router {
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/openapi.json", get(openapi))
+        .route("/metrics", get(crate::metrics::handler))
         .merge(crate::v1::router(deps.clone()))
         .merge(crate::signin::router())
         .with_state(deps)
+        .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(
             tower::ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))

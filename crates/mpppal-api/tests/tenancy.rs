@@ -20,6 +20,7 @@ const ALL: [Scope; 3] = [Scope::Read, Scope::Write, Scope::Agent];
 fn routes_naming_a_resource(
     theirs: &keys::NewKey,
     account: &str,
+    dead_job: i64,
 ) -> Vec<(&'static str, &'static str, String, Option<Value>, u16)> {
     let policy = json!({"maxSingleTransfer": 1, "maxDailySpend": 10});
     let a = |suffix: &str| format!("/v1/accounts/{account}{suffix}");
@@ -112,6 +113,41 @@ fn routes_naming_a_resource(
             "DELETE",
             "/v1/webhooks/{endpoint_id}",
             "/v1/webhooks/whk_theirs00000001".into(),
+            None,
+            404,
+        ),
+        (
+            "GET",
+            "/v1/webhooks/{endpoint_id}/deliveries",
+            "/v1/webhooks/whk_theirs00000001/deliveries".into(),
+            None,
+            404,
+        ),
+        (
+            "POST",
+            "/v1/webhooks/{endpoint_id}/resend",
+            "/v1/webhooks/whk_theirs00000001/resend".into(),
+            Some(json!({"eventId": dead_job})),
+            404,
+        ),
+        (
+            "POST",
+            "/v1/webhooks/{endpoint_id}/enable",
+            "/v1/webhooks/whk_theirs00000001/enable".into(),
+            None,
+            404,
+        ),
+        (
+            "POST",
+            "/v1/webhooks/{endpoint_id}/rotate-secret",
+            "/v1/webhooks/whk_theirs00000001/rotate-secret".into(),
+            None,
+            404,
+        ),
+        (
+            "POST",
+            "/v1/jobs/{job_id}/replay",
+            format!("/v1/jobs/{dead_job}/replay"),
             None,
             404,
         ),
@@ -266,6 +302,15 @@ async fn another_operators_resources_answer_404_on_every_route(pool: PgPool) {
         .await
         .unwrap();
     let their_account = account_of(&pool, their_operator).await;
+    // A dead job about their transfer.
+    let dead_job: i64 = sqlx::query_scalar(
+        "INSERT INTO outbox (kind, subject, payload, attempts, dead_at, last_error)
+         VALUES ('transfer.settle', 'txn_theirs00000001', '{}', 10, now(), 'gave up')
+         RETURNING outbox_id",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     let deps = Dependencies::new(pool, &redis_url(), "http://127.0.0.1:1")
         .unwrap()
         .with_master_key(Some(MASTER));
@@ -281,7 +326,7 @@ async fn another_operators_resources_answer_404_on_every_route(pool: PgPool) {
         .json()
         .await
         .unwrap();
-    let table = routes_naming_a_resource(&theirs, &their_account);
+    let table = routes_naming_a_resource(&theirs, &their_account, dead_job);
     for (path, item) in spec["paths"].as_object().unwrap() {
         if !path.contains('{') {
             continue;

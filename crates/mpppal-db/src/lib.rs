@@ -6,13 +6,16 @@
 pub mod accounts;
 pub mod audit;
 pub mod budget;
+pub mod deliveries;
 pub mod escalations;
 pub mod members;
 pub mod outbox;
 pub mod owners;
 pub mod policies;
 pub mod receipts;
+pub mod reconciliation;
 pub mod sessions;
+pub mod settlement;
 pub mod transfers;
 pub mod webhooks;
 

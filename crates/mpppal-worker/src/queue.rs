@@ -2,7 +2,9 @@
 //! pending until that worker acknowledges it, and can be claimed by another if it dies.
 
 use redis::aio::ConnectionManager;
-use redis::streams::{StreamReadOptions, StreamReadReply};
+use redis::streams::{
+    StreamAutoClaimOptions, StreamAutoClaimReply, StreamId, StreamReadOptions, StreamReadReply,
+};
 use redis::AsyncCommands;
 
 /// One job as a worker takes it.
@@ -48,6 +50,15 @@ impl Queue {
         Ok(queue)
     }
 
+    /// The queue on `stream` for `group`, without checking the group exists.
+    pub fn attach(redis: ConnectionManager, stream: &str, group: &str) -> Self {
+        Self {
+            redis,
+            stream: stream.to_string(),
+            group: group.to_string(),
+        }
+    }
+
     pub async fn push(
         &mut self,
         outbox_id: i64,
@@ -71,6 +82,19 @@ impl Queue {
         Ok(())
     }
 
+    /// Makes the consumer group again, after Redis lost it (a flush or a restart without
+    /// persistence); what was in flight is sent again by the relay (ADR 0017).
+    pub async fn recreate_group(&mut self) -> Result<(), redis::RedisError> {
+        let created: Result<(), redis::RedisError> = self
+            .redis
+            .xgroup_create_mkstream(&self.stream, &self.group, "0")
+            .await;
+        match created {
+            Err(e) if e.code() != Some("BUSYGROUP") => Err(e),
+            _ => Ok(()),
+        }
+    }
+
     /// Up to `count` jobs no other consumer of the group has taken, waiting up to `block_ms`.
     pub async fn take(
         &mut self,
@@ -86,28 +110,43 @@ impl Queue {
             .redis
             .xread_options(&[&self.stream], &[">"], &options)
             .await?;
-        let mut jobs = Vec::new();
-        for key in reply.keys {
-            for entry in key.ids {
-                let field = |name: &str| entry.get::<String>(name).unwrap_or_default();
-                jobs.push(Job {
-                    outbox_id: field("outbox_id").parse().unwrap_or_default(),
-                    kind: field("kind"),
-                    subject: field("subject"),
-                    payload: serde_json::from_str(&field("payload")).unwrap_or_default(),
-                    entry: entry.id,
-                });
-            }
-        }
-        Ok(jobs)
+        Ok(reply
+            .keys
+            .into_iter()
+            .flat_map(|key| key.ids)
+            .map(job_of)
+            .collect())
     }
 
-    /// Marks a job done; it will not be handed out again.
+    /// Takes over up to `count` jobs another consumer took more than `idle_ms` ago and never
+    /// acknowledged (it died).
+    pub async fn claim_abandoned(
+        &mut self,
+        consumer: &str,
+        idle_ms: usize,
+        count: usize,
+    ) -> Result<Vec<Job>, redis::RedisError> {
+        let reply: StreamAutoClaimReply = self
+            .redis
+            .xautoclaim_options(
+                &self.stream,
+                &self.group,
+                consumer,
+                idle_ms,
+                "0-0",
+                StreamAutoClaimOptions::default().count(count),
+            )
+            .await?;
+        Ok(reply.claimed.into_iter().map(job_of).collect())
+    }
+
+    /// Marks a job done and drops it from the stream; it will not be handed out again.
     pub async fn ack(&mut self, job: &Job) -> Result<(), redis::RedisError> {
         let _: i64 = self
             .redis
             .xack(&self.stream, &self.group, &[&job.entry])
             .await?;
+        let _: i64 = self.redis.xdel(&self.stream, &[&job.entry]).await?;
         Ok(())
     }
 
@@ -116,5 +155,16 @@ impl Queue {
         let reply: redis::streams::StreamPendingReply =
             self.redis.xpending(&self.stream, &self.group).await?;
         Ok(reply.count())
+    }
+}
+
+fn job_of(entry: StreamId) -> Job {
+    let field = |name: &str| entry.get::<String>(name).unwrap_or_default();
+    Job {
+        outbox_id: field("outbox_id").parse().unwrap_or_default(),
+        kind: field("kind"),
+        subject: field("subject"),
+        payload: serde_json::from_str(&field("payload")).unwrap_or_default(),
+        entry: entry.id.clone(),
     }
 }

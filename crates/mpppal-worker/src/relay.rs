@@ -1,4 +1,5 @@
-//! The outbox relay: committed outbox rows into the job stream, oldest first. A row is marked
+//! The outbox relay: committed outbox rows into the job stream, oldest first (a row backing off
+//! after a failed try waits for its `not_before`; finished and dead rows stay put). A row is marked
 //! enqueued in the same transaction that read it, after the stream took it, so a crash between
 //! the two sends it again (at least once); jobs carry their outbox id, and every job is
 //! idempotent by it, so a second copy does no harm. `FOR UPDATE SKIP LOCKED` lets several relays
@@ -14,7 +15,9 @@ pub async fn relay_once(db: &PgPool, queue: &mut Queue, limit: i64) -> Result<us
     let mut tx = db.begin().await?;
     let rows = sqlx::query!(
         r#"SELECT outbox_id, kind, subject, payload::text AS "payload!"
-           FROM outbox WHERE enqueued_at IS NULL
+           FROM outbox
+           WHERE enqueued_at IS NULL AND done_at IS NULL AND dead_at IS NULL
+             AND not_before <= now()
            ORDER BY outbox_id LIMIT $1
            FOR UPDATE SKIP LOCKED"#,
         limit

@@ -25,6 +25,8 @@ enum Command {
     ConformanceAdapter,
     /// Serve the operator API (applies the database schema first).
     Serve(commands::serve::Args),
+    /// Run the settlement worker: settles transfers on chain, delivers webhooks, reconciles.
+    Worker(commands::worker::Args),
     /// Manage operators of the API (create one with its first API key).
     Operator(commands::operator::Args),
     /// Rotate the master key that seals API keys at rest.
@@ -65,7 +67,7 @@ fn main() {
     // story unless the user asks for more with RUST_LOG. A server logs its requests.
     if std::env::var_os("RUST_LOG").is_none() {
         let level = match cli.command {
-            Command::Serve(_) => "info",
+            Command::Serve(_) | Command::Worker(_) => "info",
             _ => "error",
         };
         std::env::set_var("RUST_LOG", level);
@@ -75,6 +77,7 @@ fn main() {
         Command::ConformanceAdapter => commands::conformance_adapter::run(),
         Command::Localnet(args) => commands::localnet::run(args),
         Command::Serve(args) => commands::serve::run(args),
+        Command::Worker(args) => commands::worker::run(args),
         Command::Operator(args) => commands::operator::run(args),
         Command::MasterKey(args) => commands::master_key::run(args),
         Command::Audit(args) => commands::audit::run(args),

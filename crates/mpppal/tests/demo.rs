@@ -35,7 +35,12 @@ fn demo(env: &[(&str, String)], unset: &[&str]) -> String {
         "settled, paid 1.000000 USDC as the chain says",
         "agent wallet   97.450000 USDC",
         "1002 paid requests settled in 4 payment transactions",
-        "1 transfer approved and queued for settlement, 1 rejected by policy, 1 receipt",
+        "settlement worker running",
+        "settled: 3.000000 USDC to the provider, co-signed by the owner, transaction ",
+        "1 transfer settled by the worker, 1 rejected by policy, 1 receipt",
+        "events received, signed: transfer.rejected, escalation.required, transfer.created, ",
+        ", transfer.settled",
+        "settled transfers checked against the chain: 0 differences",
     ] {
         assert!(
             stdout.contains(expected),

@@ -2,60 +2,9 @@
 //! reports itself ready with a real PostgreSQL, Redis and `mpppal localnet`; misconfigured, it
 //! stops with a one-line error.
 
-use support::{free_port, mpppal, start, start_with_env};
+use support::{free_port, mpppal, start, start_with_env, FreshDatabase};
 
 mod support;
-
-fn server_url() -> String {
-    std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
-
-/// A database of its own for this test, dropped at the end.
-struct FreshDatabase {
-    admin: sqlx::PgPool,
-    name: String,
-}
-
-impl FreshDatabase {
-    async fn create() -> Self {
-        let admin = sqlx::PgPool::connect(&server_url())
-            .await
-            .expect("PostgreSQL (README)");
-        // Unique per test in this process, and per process.
-        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let name = format!("mpppal_serve_{}_{n}", std::process::id());
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&admin)
-            .await
-            .unwrap();
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&admin)
-            .await
-            .unwrap();
-        Self { admin, name }
-    }
-
-    /// The server URL with this database's name in place of the last path segment.
-    fn url(&self) -> String {
-        let server = server_url();
-        let base = server
-            .rsplit_once('/')
-            .map_or(server.as_str(), |(base, _)| base);
-        format!("{base}/{}", self.name)
-    }
-
-    async fn drop_now(self) {
-        sqlx::query(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        ))
-        .execute(&self.admin)
-        .await
-        .unwrap();
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn serve_migrates_a_fresh_database_and_reports_ready() {

@@ -2,7 +2,7 @@
 //! sits behind (ADR 0010).
 
 pub mod keys;
-pub mod seal;
+pub use mpppal_vault::seal;
 pub mod signing;
 pub mod verify;
 

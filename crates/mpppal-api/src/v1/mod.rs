@@ -6,14 +6,17 @@ mod audit_log;
 mod custodial;
 mod custodial_tx;
 mod escalations;
+mod jobs;
 mod keys;
 mod pages;
 mod policies;
 mod policy_body;
 mod receipts;
+mod reconciliation;
 mod sessions;
 mod spend;
 mod transfers;
+mod webhook_deliveries;
 mod webhooks;
 
 pub(crate) use accounts::*;
@@ -22,11 +25,14 @@ pub(crate) use custodial::*;
 pub(crate) use custodial_tx::*;
 pub use escalations::expire_due;
 pub(crate) use escalations::*;
+pub(crate) use jobs::*;
 pub(crate) use keys::*;
 pub(crate) use policies::*;
 pub(crate) use receipts::*;
+pub(crate) use reconciliation::*;
 pub(crate) use sessions::*;
 pub(crate) use transfers::*;
+pub(crate) use webhook_deliveries::*;
 pub(crate) use webhooks::*;
 
 use axum::http::StatusCode;
@@ -86,6 +92,19 @@ pub fn router(deps: Arc<Dependencies>) -> Router<Arc<Dependencies>> {
         .route("/v1/audit", get(audit_log))
         .route("/v1/webhooks", get(list_webhooks).post(create_webhook))
         .route("/v1/webhooks/{endpoint_id}", delete(disable_webhook))
+        .route(
+            "/v1/webhooks/{endpoint_id}/deliveries",
+            get(list_deliveries),
+        )
+        .route("/v1/webhooks/{endpoint_id}/resend", post(resend_event))
+        .route("/v1/webhooks/{endpoint_id}/enable", post(enable_webhook))
+        .route(
+            "/v1/webhooks/{endpoint_id}/rotate-secret",
+            post(rotate_secret),
+        )
+        .route("/v1/jobs/dead", get(dead_jobs))
+        .route("/v1/jobs/{job_id}/replay", post(replay_job))
+        .route("/v1/reconciliation", get(open_differences))
         .route("/v1/sessions/{session_id}", get(get_session))
         .route("/v1/sessions/{session_id}/vouchers", post(report_voucher))
         .route("/v1/sessions/{session_id}/close", post(close_session))

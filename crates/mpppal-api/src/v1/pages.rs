@@ -65,3 +65,28 @@ pub fn page<T>(
 pub fn invalid_query(rejection: axum::extract::rejection::QueryRejection) -> Problem {
     bad("invalid_query", rejection.body_text())
 }
+
+/// A cursor of the lists paged by a numeric id (newest first): the id to continue below.
+pub fn id_cursor(cursor: Option<&str>) -> Result<Option<i64>, Problem> {
+    cursor
+        .map(|c| {
+            c.parse::<i64>()
+                .map_err(|_| bad("invalid_cursor", "cursor is not one this API returned"))
+        })
+        .transpose()
+}
+
+/// Cuts `rows` (fetched with `limit + 1`) to a page, and the cursor of the next one: the last
+/// row's id.
+pub fn id_page<T>(
+    mut rows: Vec<T>,
+    limit: i64,
+    id_of: impl Fn(&T) -> i64,
+) -> (Vec<T>, Option<String>) {
+    if rows.len() as i64 <= limit {
+        return (rows, None);
+    }
+    rows.truncate(limit as usize);
+    let next = rows.last().map(|row| id_of(row).to_string());
+    (rows, next)
+}

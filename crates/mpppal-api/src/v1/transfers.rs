@@ -58,6 +58,10 @@ pub struct TransferView {
     /// `pending_approval`, `pending`, `settled`, `rejected` or `failed`.
     status: String,
     rejection_reason: Option<String>,
+    /// Why settlement failed (status `failed`); the day's budget was given back.
+    failure_reason: Option<String>,
+    /// The settlement transaction: while `pending`, the one sent and awaited; once `settled`,
+    /// the one that paid.
     tx_signature: Option<String>,
     /// The operator approved it above the escalation threshold.
     owner_cosigned: bool,
@@ -78,6 +82,7 @@ impl TransferView {
             category: t.category,
             status: t.status,
             rejection_reason: t.rejection_reason,
+            failure_reason: t.failure_reason,
             tx_signature: t.tx_signature,
             owner_cosigned: t.owner_cosigned,
             escalation_id,

@@ -20,7 +20,7 @@ use crate::problem::Problem;
 use crate::ready::Dependencies;
 
 /// The event types an endpoint can ask for.
-pub const EVENT_TYPES: [&str; 10] = [
+pub const EVENT_TYPES: [&str; 12] = [
     "transfer.created",
     "transfer.settled",
     "transfer.failed",
@@ -31,11 +31,9 @@ pub const EVENT_TYPES: [&str; 10] = [
     "policy.updated",
     "account.paused",
     "account.unpaused",
+    "reconciliation.difference",
+    "webhook.disabled",
 ];
-
-pub fn secret_label(endpoint_id: &str) -> String {
-    format!("webhook:{endpoint_id}")
-}
 
 #[derive(Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -119,7 +117,7 @@ pub(crate) async fn create_webhook(
         caller.operator_id,
         &body.url,
         &body.events,
-        &seal::seal(master, &secret_label(&endpoint_id), &secret),
+        &seal::seal(master, &mpppal_vault::webhook_label(&endpoint_id), &secret),
     )
     .await
     .map_err(Problem::database)?;

@@ -32,6 +32,7 @@ struct DataSlice {
 
 pub async fn get_balance(node: &Node, params: Value) -> Result<Value, RpcError> {
     let address = pubkey(&params, 0, "address")?;
+    let _settled = node.settled().await;
     let lamports = node
         .banks()
         .get_balance(address)
@@ -43,6 +44,7 @@ pub async fn get_balance(node: &Node, params: Value) -> Result<Value, RpcError> 
 pub async fn get_account_info(node: &Node, params: Value) -> Result<Value, RpcError> {
     let address = pubkey(&params, 0, "address")?;
     let config: AccountConfig = optional(&params, 1, "config")?;
+    let _settled = node.settled().await;
     let account = read(node, &address, &config).await?;
     with_context(node.slot().await, account)
 }
@@ -54,6 +56,7 @@ pub async fn get_multiple_accounts(node: &Node, params: Value) -> Result<Value, 
     }
     let config: AccountConfig = optional(&params, 1, "config")?;
     let mut accounts = Vec::with_capacity(addresses.len());
+    let _settled = node.settled().await;
     for text in &addresses {
         let address = parse_pubkey(text, "addresses")?;
         accounts.push(read(node, &address, &config).await?);
@@ -63,6 +66,7 @@ pub async fn get_multiple_accounts(node: &Node, params: Value) -> Result<Value, 
 
 pub async fn get_token_account_balance(node: &Node, params: Value) -> Result<Value, RpcError> {
     let address = pubkey(&params, 0, "address")?;
+    let _settled = node.settled().await;
     let banks = node.banks();
     let account = banks
         .get_account(address)

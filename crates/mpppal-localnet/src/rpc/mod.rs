@@ -47,6 +47,16 @@ pub async fn serve(node: Arc<Node>, listener: TcpListener) -> std::io::Result<()
 }
 
 async fn handle(State(node): State<Arc<Node>>, body: axum::body::Bytes) -> Json<Value> {
+    // In a task of its own: a client that hangs up mid-request drops this handler, and must not
+    // stop a transaction between its execution and the record of its status.
+    let answered = tokio::spawn(answer(node, body)).await;
+    Json(
+        answered
+            .unwrap_or_else(|e| Response::error(Value::Null, RpcError::internal(e)).into_value()),
+    )
+}
+
+async fn answer(node: Arc<Node>, body: axum::body::Bytes) -> Value {
     let parsed: Result<Value, _> = serde_json::from_slice(&body);
     let value = match parsed {
         Err(e) => Response::error(Value::Null, RpcError::parse(e.to_string())).into_value(),
@@ -62,7 +72,7 @@ async fn handle(State(node): State<Arc<Node>>, body: axum::body::Bytes) -> Json<
         }
         Ok(item) => one(&node, item).await.into_value(),
     };
-    Json(value)
+    value
 }
 
 async fn one(node: &Node, item: Value) -> Response {

@@ -113,6 +113,14 @@ impl Node {
         Ok(node)
     }
 
+    /// Waits for a transaction being executed to be finished, state and status together, and
+    /// holds off the next one while the guard lives: a read of account state made under it
+    /// never sees a transaction's effects before its signature status (a validator's RPC never
+    /// does either, and the settlement worker relies on it: ADR 0017).
+    pub async fn settled(&self) -> tokio::sync::MutexGuard<'_, LocalChain> {
+        self.chain.lock().await
+    }
+
     /// A client for reads; cheap to clone.
     pub fn banks(&self) -> BanksClient {
         self.banks.clone()

@@ -238,7 +238,6 @@ async fn execute(
             tracing::error!("could not save account state to the ledger directory: {e}");
         }
     }
-    drop(chain);
     let signature = tx.signatures[0];
     let execution = Execution {
         err: outcome.result.err(),
@@ -264,6 +263,8 @@ async fn execute(
         }
     }
     node.record(signature, recorded);
+    // Only now may reads see the new state (`Node::settled`): its status is recorded with it.
+    drop(chain);
     Ok(signature.to_string())
 }
 

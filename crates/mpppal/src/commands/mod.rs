@@ -9,6 +9,7 @@ pub mod operator;
 pub mod pay;
 pub mod provider;
 pub mod serve;
+pub mod worker;
 
 /// Runs one piece of async work to completion on a single-threaded runtime (the database
 /// commands do one thing and exit).

@@ -13,24 +13,47 @@ pub struct Args {
     /// TOML configuration file; environment variables override what it says.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Run the settlement worker in this process too (one process for small deployments).
+    #[arg(long)]
+    worker: bool,
 }
 
-pub fn run(args: Args) -> Result<()> {
-    // One JSON object per line on stderr, filtered by RUST_LOG; each request's lines carry its
-    // `request_id` (the span's fields), so one payment can be followed through the log.
+/// One JSON object per line on stderr, filtered by RUST_LOG; each request's lines carry its
+/// `request_id` and each job's its `outbox_id` and subject (the spans' fields), so one payment
+/// can be followed through the API and the worker.
+pub fn init_logs() {
     tracing_subscriber::fmt()
         .json()
         .with_current_span(true)
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_writer(std::io::stderr)
         .init();
+}
+
+pub fn run(args: Args) -> Result<()> {
+    init_logs();
     let config = mpppal_api::Config::load(args.config.as_deref(), |key| match (key, &args.bind) {
         ("MPPPAL_BIND", Some(bind)) => Some(bind.clone()),
         _ => std::env::var(key).ok(),
     })?;
+    let worker = if args.worker {
+        // Checked before the API starts, so a missing setting stops both at once.
+        super::worker::settings(&config)?;
+        Some(config.clone())
+    } else {
+        None
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    if let Some(config) = worker {
+        runtime.spawn(async move {
+            if let Err(e) = super::worker::start(&config, std::future::pending()).await {
+                tracing::error!(error = %e, "the settlement worker stopped");
+                std::process::exit(1);
+            }
+        });
+    }
     runtime
         .block_on(mpppal_api::serve(
             &config,

@@ -3,11 +3,14 @@
 //! chain refuses what the policy forbids; the API refuses too, and holds a payment above the
 //! escalation threshold for the operator's approval; the agent pays a paid API per request (a
 //! standard MPP charge), with a deferred receipt it reports to MPPPal, and through a payment
-//! session of 1,000 requests that settles in two transactions.
+//! session of 1,000 requests that settles in two transactions. The settlement worker settles the
+//! approved transfer on chain, a local receiver gets the operator's webhooks, and the reconciler
+//! checks the ledger against the chain.
 
 mod narrator;
 mod operator;
 mod services;
+mod settlement;
 mod world;
 
 use anyhow::{Context, Result};
@@ -62,6 +65,27 @@ async fn with_operator(
     let op = operator::OperatorApi::start(&services.database_url, &services.redis_url, &w.rpc_url)
         .await?;
     n.detail(&format!("operator API {}  (key {})", op.base, op.key_id));
+    let (hooks_url, hooks) = settlement::receiver().await?;
+    let endpoint = op
+        .expect(
+            "POST",
+            "/v1/webhooks",
+            Some(&json!({ "url": hooks_url })),
+            201,
+        )
+        .await?;
+    n.detail(&format!(
+        "webhook endpoint {} -> {hooks_url} (Standard Webhooks signatures)",
+        endpoint["endpointId"].as_str().unwrap_or_default()
+    ));
+    let worker = settlement::worker(
+        &services.database_url,
+        &services.redis_url,
+        &w.rpc_url,
+        op.master_key,
+    )
+    .await?;
+    n.detail("settlement worker running: outbox -> Redis stream -> chain");
 
     n.step(
         "Operator funds its owner key and creates an agent account with a policy, through the API",
@@ -169,8 +193,14 @@ async fn with_operator(
         .as_str()
         .context("no accountId")?
         .to_string();
+    let custodial_wallet: Pubkey = custodial["solanaAddress"]
+        .as_str()
+        .context("no wallet")?
+        .parse()?;
+    w.faucet(&custodial_wallet, 10 * USDC).await?;
+    n.count_tx();
     n.detail(&format!(
-        "{custodial_id} @procurement.mpppal, same policy; its agent key sealed under the master key"
+        "{custodial_id} @procurement.mpppal, same policy, 10 USDC; its agent key sealed under the master key"
     ));
 
     n.step("Through the API: 7.00 USDC is refused before anything is signed");
@@ -221,6 +251,10 @@ async fn with_operator(
         "escalation {}; the transfer is queued for settlement with the owner's co-signature",
         approved["status"].as_str().unwrap_or_default()
     ));
+    let approved_transfer = waiting["transferId"]
+        .as_str()
+        .context("no transferId")?
+        .to_string();
 
     // The agent reports what it pays with a key of its own that can do nothing else.
     let agent_key = op
@@ -337,6 +371,15 @@ async fn with_operator(
     let session_txs = w.paywall_transactions() - charge_txs;
     n.count_txs(charge_txs + session_txs);
 
+    n.step("The settlement worker settles the approved transfer on chain");
+    let settled = settled(&op, &approved_transfer).await?;
+    n.count_tx();
+    n.detail(&format!(
+        "{approved_transfer} settled: {} to the provider, co-signed by the owner, transaction {}",
+        usdc(settled["amount"].as_u64().unwrap_or(0)),
+        settled["txSignature"].as_str().unwrap_or_default()
+    ));
+
     let wallet_balance = w.token_balance(&address::vault(&wallet, &w.mint)).await?;
     let provider_balance = w
         .token_balance(&address::token_account(&w.provider, &w.mint))
@@ -345,10 +388,11 @@ async fn with_operator(
         ("agent wallet", usdc(wallet_balance)),
         ("provider", usdc(provider_balance)),
     ]);
-    // The approved transfer and the receipt wait for the settlement worker; the rest has moved.
+    // The receipt waits for batch settlement; the rest has moved (the approved transfer from
+    // the custodial wallet).
     let expected = 1_500_000 + CHARGE_PRICE + SESSION_REQUESTS * SESSION_PRICE;
     anyhow::ensure!(
-        provider_balance == expected + 1 && wallet_balance == 100 * USDC - expected,
+        provider_balance == expected + 3 * USDC + 1 && wallet_balance == 100 * USDC - expected,
         "balances do not add up: provider {provider_balance}, wallet {wallet_balance}"
     );
     anyhow::ensure!(
@@ -356,8 +400,8 @@ async fn with_operator(
         "the session took {session_txs} transactions, not 2"
     );
     n.payments(2 + SESSION_REQUESTS, 1 + charge_txs + session_txs);
-    let pending = op
-        .expect("GET", "/v1/transfers?status=pending", None, 200)
+    let settled_page = op
+        .expect("GET", "/v1/transfers?status=settled", None, 200)
         .await?;
     let rejected = op
         .expect("GET", "/v1/transfers?status=rejected", None, 200)
@@ -366,11 +410,73 @@ async fn with_operator(
     n.total(
         "operator API",
         &format!(
-        "{} transfer approved and queued for settlement, {} rejected by policy, 1 receipt ({}) awaiting batch settlement",
-        count(&pending),
-        count(&rejected),
-        usdc(REPORT_PRICE)
-    ),
+            "{} transfer settled by the worker, {} rejected by policy, 1 receipt ({}) awaiting batch settlement",
+            count(&settled_page),
+            count(&rejected),
+            usdc(REPORT_PRICE)
+        ),
     );
+
+    // Events are delivered within a second or two of being written.
+    let wanted = [
+        "transfer.rejected",
+        "escalation.required",
+        "transfer.created",
+        "transfer.settled",
+    ];
+    for _ in 0..50 {
+        if wanted
+            .iter()
+            .all(|t| hooks.types().iter().any(|got| got == t))
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let types = hooks.types();
+    n.total(
+        "webhooks",
+        &format!(
+            "{} events received, signed: {}",
+            types.len(),
+            types.join(", ")
+        ),
+    );
+    anyhow::ensure!(
+        wanted.iter().all(|t| types.iter().any(|got| got == t)),
+        "the webhook receiver did not get every event: {types:?}"
+    );
+    let report = mpppal_worker::reconcile::reconcile(&worker)
+        .await
+        .map_err(|e| anyhow::anyhow!("reconciliation: {e}"))?;
+    n.total(
+        "reconciliation",
+        &format!(
+            "{} accounts and {} settled transfers checked against the chain: {} differences",
+            report.accounts_checked,
+            report.settled_checked,
+            report.differences.len()
+        ),
+    );
+    for d in &report.differences {
+        n.detail(&format!("{} {}: {}", d.kind, d.subject, d.detail));
+    }
     Ok(())
+}
+
+/// The transfer once the worker has settled it (or an error after a minute).
+async fn settled(op: &operator::OperatorApi, transfer_id: &str) -> Result<serde_json::Value> {
+    for _ in 0..600 {
+        let transfer = op
+            .expect("GET", &format!("/v1/transfers/{transfer_id}"), None, 200)
+            .await?;
+        match transfer["status"].as_str() {
+            Some("settled") => return Ok(transfer),
+            Some("failed") => {
+                anyhow::bail!("the worker could not settle {transfer_id}: {transfer}")
+            }
+            _ => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    }
+    anyhow::bail!("{transfer_id} was not settled within a minute")
 }

@@ -8,6 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub struct OperatorApi {
     pub base: String,
     pub key_id: String,
+    /// The master key the API seals keys with (the worker opens them with it).
+    pub master_key: [u8; 32],
     secret: String,
     http: reqwest::Client,
     /// The last timestamp signed, so that two identical calls never carry the same signature.
@@ -19,6 +21,7 @@ impl OperatorApi {
     pub async fn start(database_url: &str, redis_url: &str, rpc_url: &str) -> Result<Self> {
         let mut master = [0u8; 32];
         getrandom::fill(&mut master).expect("the OS random source");
+        let master_key = master;
         let master = hex::encode(master);
         let env = |name: &str| match name {
             "DATABASE_URL" => Some(database_url.to_string()),
@@ -51,6 +54,7 @@ impl OperatorApi {
         Ok(Self {
             base: format!("http://{address}"),
             key_id: key.key_id,
+            master_key,
             secret: key.secret,
             http: reqwest::Client::new(),
             calls: std::sync::atomic::AtomicI64::new(0),

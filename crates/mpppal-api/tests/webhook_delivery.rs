@@ -1,0 +1,273 @@
+//! Webhook delivery by the worker to a real local HTTP receiver: every event arrives despite
+//! failed tries, signed per Standard Webhooks, under one `webhook-id` each; one attempt row per
+//! try; an operator's resend; an endpoint that keeps failing is disabled with its reason (and
+//! the others hear of it); a rotated secret signs beside the old one.
+
+use anchor_lang::prelude::Pubkey;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use mpppal_worker::webhooks::sign;
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use support::worker::{eventually, start, test_config};
+use support::world::{world, USDC};
+
+mod support;
+
+/// What the receiver got: (webhook-id, webhook-timestamp, webhook-signature, body).
+type Got = (String, i64, String, Vec<u8>);
+
+#[derive(Default)]
+struct Receiver {
+    fail_first: usize,
+    calls: Mutex<usize>,
+    delivered: Mutex<Vec<Got>>,
+}
+
+async fn receive(
+    State(r): State<Arc<Receiver>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> StatusCode {
+    let mut calls = r.calls.lock().unwrap();
+    *calls += 1;
+    if *calls <= r.fail_first {
+        return StatusCode::INTERNAL_SERVER_ERROR;
+    }
+    let header = |name: &str| headers[name].to_str().unwrap().to_string();
+    r.delivered.lock().unwrap().push((
+        header("webhook-id"),
+        header("webhook-timestamp").parse().unwrap(),
+        header("webhook-signature"),
+        body.to_vec(),
+    ));
+    StatusCode::NO_CONTENT
+}
+
+async fn receiver(fail_first: usize) -> (String, Arc<Receiver>) {
+    let r = Arc::new(Receiver {
+        fail_first,
+        ..Receiver::default()
+    });
+    let app = axum::Router::new()
+        .route("/hooks", axum::routing::post(receive))
+        .with_state(r.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, r)
+}
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn every_event_arrives_signed_once_per_id_despite_failures(pool: PgPool) {
+    let w = world(pool).await;
+    w.fund_owner().await;
+    let (url, got) = receiver(2).await;
+    let (status, endpoint) = w
+        .api
+        .call("POST", "/v1/webhooks", Some(&json!({"url": url})), None)
+        .await;
+    assert_eq!(status, 201, "{endpoint}");
+    let endpoint_id = endpoint["endpointId"].as_str().unwrap().to_string();
+    let secret = sign::secret_bytes(endpoint["secret"].as_str().unwrap()).unwrap();
+    // A second endpoint nobody answers at: disabled after three failed tries in a row.
+    let (_, dead_end) = w
+        .api
+        .call(
+            "POST",
+            "/v1/webhooks",
+            Some(&json!({"url": "http://127.0.0.1:9/hooks"})),
+            None,
+        )
+        .await;
+    let dead_end = dead_end["endpointId"].as_str().unwrap().to_string();
+
+    let account = w
+        .account(json!({"maxSingleTransfer": 5 * USDC, "maxDailySpend": 50 * USDC, "escalationThreshold": 2 * USDC}))
+        .await;
+    let account_id = account["accountId"].as_str().unwrap();
+    w.faucet(account["solanaAddress"].as_str().unwrap(), 10 * USDC)
+        .await;
+    for (n, amount) in [USDC, 3 * USDC, 9 * USDC].into_iter().enumerate() {
+        let body = json!({"accountId": account_id, "to": Pubkey::new_unique().to_string(), "amount": amount});
+        w.api
+            .call(
+                "POST",
+                "/v1/transfers",
+                Some(&body),
+                Some(&format!("hook-{n}")),
+            )
+            .await;
+    }
+
+    let mut config = test_config(w.rpc.url().as_str());
+    config.webhook_disable_after = 3;
+    let _worker = start(&w, config).await;
+    // created + settled (1 USDC), escalation.required (3), rejected (9), and the dead end's
+    // webhook.disabled.
+    let expected = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT outbox_id FROM outbox WHERE kind = 'event'
+               AND payload->>'type' IN ('transfer.created', 'transfer.settled', 'transfer.rejected',
+                                        'escalation.required', 'webhook.disabled')
+             ORDER BY outbox_id",
+        )
+        .fetch_all(&w.pool)
+        .await
+        .unwrap()
+    };
+    eventually(
+        60,
+        "the settlement, the disabled endpoint and every delivery",
+        || async {
+            let events = expected().await;
+            let ids: std::collections::BTreeSet<String> = got
+                .delivered
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|g| g.0.clone())
+                .collect();
+            let types: Vec<String> = events.iter().map(|e| sign::message_id(*e)).collect();
+            events.len() >= 5 && types.iter().all(|t| ids.contains(t))
+        },
+    )
+    .await;
+
+    // Every message verifies, and one id always carries the same event.
+    let delivered = got.delivered.lock().unwrap().clone();
+    let mut by_id: BTreeMap<String, Value> = BTreeMap::new();
+    for (id, timestamp, signature, body) in &delivered {
+        assert!(
+            sign::verify(&secret, id, *timestamp, body, signature),
+            "{id}"
+        );
+        let event: Value = serde_json::from_slice(body).unwrap();
+        if let Some(before) = by_id.insert(id.clone(), event.clone()) {
+            assert_eq!(before, event, "one id, one event");
+        }
+    }
+    let types: Vec<&str> = by_id
+        .values()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    for wanted in [
+        "transfer.created",
+        "transfer.settled",
+        "transfer.rejected",
+        "escalation.required",
+        "webhook.disabled",
+    ] {
+        assert!(types.contains(&wanted), "{wanted} missing from {types:?}");
+    }
+    let settled = by_id
+        .values()
+        .find(|e| e["type"] == "transfer.settled")
+        .unwrap();
+    assert!(settled["data"]["signature"].is_string(), "{settled}");
+    assert!(settled["timestamp"].as_str().unwrap().ends_with('Z'));
+
+    // One attempt row per try: the two refused, then one delivered per event.
+    let (_, page) = w
+        .api
+        .call(
+            "GET",
+            &format!("/v1/webhooks/{endpoint_id}/deliveries?limit=100"),
+            None,
+            None,
+        )
+        .await;
+    let rows = page["items"].as_array().unwrap();
+    let failed = rows.iter().filter(|d| d["status"] == "failed").count();
+    let ok = rows.iter().filter(|d| d["status"] == "delivered").count();
+    assert_eq!(failed, 2, "{page}");
+    assert_eq!(ok, by_id.len(), "{page}");
+    assert!(rows.iter().any(|d| d["attempt"].as_i64() > Some(1)));
+
+    // The endpoint nobody answers is disabled, with the reason.
+    let (_, endpoints) = w.api.call("GET", "/v1/webhooks", None, None).await;
+    let dead = endpoints
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["endpointId"] == json!(dead_end))
+        .unwrap();
+    assert_eq!(dead["status"], "disabled", "{dead}");
+    assert!(
+        dead["disabledReason"]
+            .as_str()
+            .unwrap()
+            .contains("3 failed deliveries"),
+        "{dead}"
+    );
+
+    // An operator's resend goes out again under the same id.
+    let event_id = rows[0]["eventId"].as_i64().unwrap();
+    let (status, _) = w
+        .api
+        .call(
+            "POST",
+            &format!("/v1/webhooks/{endpoint_id}/resend"),
+            Some(&json!({"eventId": event_id})),
+            None,
+        )
+        .await;
+    assert_eq!(status, 202);
+    let id = sign::message_id(event_id);
+    eventually(20, "the resent event", || async {
+        got.delivered
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|g| g.0 == id)
+            .count()
+            == 2
+    })
+    .await;
+    // A resend to a disabled endpoint is refused until it is enabled again.
+    let (status, problem) = w
+        .api
+        .call(
+            "POST",
+            &format!("/v1/webhooks/{dead_end}/resend"),
+            Some(&json!({"eventId": event_id})),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("endpoint_disabled"))
+    );
+
+    // After a rotation, messages carry signatures under the new and the old secret.
+    let (status, rotated) = w
+        .api
+        .call(
+            "POST",
+            &format!("/v1/webhooks/{endpoint_id}/rotate-secret"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{rotated}");
+    let new_secret = sign::secret_bytes(rotated["secret"].as_str().unwrap()).unwrap();
+    let before = got.delivered.lock().unwrap().len();
+    w.api
+        .call(
+            "POST",
+            &format!("/v1/webhooks/{endpoint_id}/resend"),
+            Some(&json!({"eventId": event_id})),
+            None,
+        )
+        .await;
+    eventually(20, "a message after the rotation", || async {
+        got.delivered.lock().unwrap().len() > before
+    })
+    .await;
+    let (id, timestamp, signature, body) = got.delivered.lock().unwrap().last().unwrap().clone();
+    assert_eq!(signature.split(' ').count(), 2, "{signature}");
+    assert!(sign::verify(&new_secret, &id, timestamp, &body, &signature));
+    assert!(sign::verify(&secret, &id, timestamp, &body, &signature));
+}
