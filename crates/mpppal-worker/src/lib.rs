@@ -59,6 +59,10 @@ pub struct Ctx {
     pub master_key: [u8; 32],
     pub config: WorkerConfig,
     pub http: reqwest::Client,
+    /// One settlement per wallet at a time in this process: payments of one wallet take its
+    /// nonces in turn, so concurrent ones would only race and rebuild.
+    wallets:
+        std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Ctx {
@@ -77,6 +81,20 @@ impl Ctx {
             master_key,
             config,
             http,
+            wallets: Default::default(),
         }
+    }
+
+    /// Holds `wallet`'s turn until the guard drops (other workers' settlements of the wallet
+    /// still race; the nonce settles who wins).
+    pub async fn wallet_turn(&self, wallet: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = self
+            .wallets
+            .lock()
+            .expect("not poisoned")
+            .entry(wallet.to_string())
+            .or_default()
+            .clone();
+        lock.lock_owned().await
     }
 }

@@ -31,6 +31,13 @@ fn nonce_mismatch() -> u32 {
 }
 
 pub async fn run(ctx: &Ctx, transfer_id: &str) -> Result<(), Retry> {
+    let mut conn = ctx.db.acquire().await?;
+    let Some(first) = settlement::load(&mut conn, transfer_id).await? else {
+        tracing::warn!(transfer_id, "a settlement job names no transfer; dropped");
+        return Ok(());
+    };
+    drop(conn);
+    let _turn = ctx.wallet_turn(&first.wallet).await;
     let deadline = Instant::now() + ctx.config.confirm_wait;
     // The attempt this run built and sent itself: no need to send it again.
     let mut sent: Option<String> = None;
