@@ -1,5 +1,5 @@
 //! Master-key rotation: every sealed secret (API verification keys, operator owner keys,
-//! custodial agent keys, webhook signing secrets) moves from the old master key to the new one in one transaction; if
+//! custodial agent keys, webhook signing secrets and the previous ones a rotation keeps) moves from the old master key to the new one in one transaction; if
 //! any opens under neither, nothing changes. Secrets already under the new key are skipped, so
 //! an interrupted or repeated run is safe.
 
@@ -22,6 +22,8 @@ struct Sealed {
     label: String,
     what: String,
     blob: Vec<u8>,
+    /// A webhook endpoint's previous secret (same label, its own column).
+    previous: bool,
 }
 
 async fn locked(conn: &mut PgConnection) -> Result<Vec<Sealed>, sqlx::Error> {
@@ -33,30 +35,44 @@ async fn locked(conn: &mut PgConnection) -> Result<Vec<Sealed>, sqlx::Error> {
         what: format!("API key {}", k.key_id),
         label: k.key_id,
         blob: k.sealed_key,
+        previous: false,
     }));
     let owners = mpppal_db::owners::all_for_update(conn).await?;
     all.extend(owners.into_iter().map(|(operator, blob)| Sealed {
         label: custody::owner_label(operator),
         what: format!("the owner key of operator {operator}"),
         blob,
+        previous: false,
     }));
     let hooks = mpppal_db::webhooks::sealed_secrets(conn).await?;
     all.extend(hooks.into_iter().map(|(endpoint, blob)| Sealed {
         label: format!("webhook:{endpoint}"),
         what: format!("the secret of webhook endpoint {endpoint}"),
         blob,
+        previous: false,
+    }));
+    let previous = mpppal_db::webhooks::sealed_previous_secrets(conn).await?;
+    all.extend(previous.into_iter().map(|(endpoint, blob)| Sealed {
+        label: mpppal_vault::webhook_label(&endpoint),
+        what: format!("the previous secret of webhook endpoint {endpoint}"),
+        blob,
+        previous: true,
     }));
     let agents = mpppal_db::accounts::sealed_agent_seeds(conn).await?;
     all.extend(agents.into_iter().map(|(account, blob)| Sealed {
         label: custody::agent_label(&account),
         what: format!("the agent key of account {account}"),
         blob,
+        previous: false,
     }));
     Ok(all)
 }
 
-async fn store(conn: &mut PgConnection, label: &str, blob: &[u8]) -> Result<(), sqlx::Error> {
-    if let Some(endpoint) = label.strip_prefix("webhook:") {
+async fn store(conn: &mut PgConnection, sealed: &Sealed, blob: &[u8]) -> Result<(), sqlx::Error> {
+    let label = sealed.label.as_str();
+    if let Some(endpoint) = label.strip_prefix("webhook:").filter(|_| sealed.previous) {
+        mpppal_db::webhooks::reseal_previous(conn, endpoint, blob).await
+    } else if let Some(endpoint) = label.strip_prefix("webhook:") {
         mpppal_db::webhooks::reseal(conn, endpoint, blob).await
     } else if let Some(account) = label.strip_prefix("agent:") {
         mpppal_db::accounts::reseal_agent_seed(conn, account, blob).await
@@ -98,12 +114,7 @@ pub async fn reseal_all(
                 sealed.what
             )));
         };
-        store(
-            &mut tx,
-            &sealed.label,
-            &seal::seal(new, &sealed.label, &secret),
-        )
-        .await?;
+        store(&mut tx, &sealed, &seal::seal(new, &sealed.label, &secret)).await?;
         done.resealed += 1;
     }
     if done.resealed > 0 {

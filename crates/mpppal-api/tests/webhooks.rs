@@ -116,3 +116,61 @@ async fn an_operator_registers_lists_and_disables_webhooks(pool: PgPool) {
         1
     );
 }
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn a_master_key_rotation_reseals_current_and_previous_webhook_secrets(pool: PgPool) {
+    let operator = keys::create_operator(&pool, "ops").await.unwrap();
+    let key = keys::create(
+        &pool,
+        &MASTER,
+        operator,
+        "all",
+        &[Scope::Read, Scope::Write],
+    )
+    .await
+    .unwrap();
+    let deps = Dependencies::new(pool.clone(), &redis_url(), "http://127.0.0.1:1")
+        .unwrap()
+        .with_master_key(Some(MASTER));
+    let api = Signed::new(&serve(deps).await, &key.key_id, &key.secret);
+    let body = json!({"url": "https://ops.example.test/hooks"});
+    let (_, created) = api.call("POST", "/v1/webhooks", Some(&body), None).await;
+    let id = created["endpointId"].as_str().unwrap().to_string();
+    let (status, rotated) = api
+        .call(
+            "POST",
+            &format!("/v1/webhooks/{id}/rotate-secret"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{rotated}");
+    let decode = |text: &str| {
+        base64::engine::general_purpose::STANDARD
+            .decode(text.strip_prefix("whsec_").unwrap())
+            .unwrap()
+    };
+    let (first, second) = (
+        decode(created["secret"].as_str().unwrap()),
+        decode(rotated["secret"].as_str().unwrap()),
+    );
+
+    let new_master = [12u8; 32];
+    let done = mpppal_api::rotation::reseal_all(&pool, &MASTER, &new_master)
+        .await
+        .unwrap()
+        .unwrap();
+    // The API key, the endpoint's secret and its previous one.
+    assert_eq!((done.resealed, done.already), (3, 0));
+    let (current, previous): (Vec<u8>, Vec<u8>) = sqlx::query_as(
+        "SELECT sealed_secret, sealed_previous_secret FROM webhook_endpoints WHERE endpoint_id = $1",
+    )
+    .bind(&id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let label = format!("webhook:{id}");
+    let open = |blob: &[u8]| mpppal_api::auth::seal::open(&new_master, &label, blob).unwrap();
+    assert_eq!(open(&current).as_slice(), second.as_slice());
+    assert_eq!(open(&previous).as_slice(), first.as_slice());
+}

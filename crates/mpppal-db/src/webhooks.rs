@@ -103,3 +103,34 @@ pub async fn reseal(
     .await
     .map(|_| ())
 }
+
+/// Every endpoint's previous secret still kept after a rotation, locked for re-sealing.
+pub async fn sealed_previous_secrets(
+    conn: &mut PgConnection,
+) -> Result<Vec<(String, Vec<u8>)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT endpoint_id, sealed_previous_secret AS "sealed!" FROM webhook_endpoints
+           WHERE sealed_previous_secret IS NOT NULL ORDER BY endpoint_id FOR UPDATE"#
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.endpoint_id, r.sealed))
+        .collect())
+}
+
+pub async fn reseal_previous(
+    conn: &mut PgConnection,
+    endpoint_id: &str,
+    sealed: &[u8],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE webhook_endpoints SET sealed_previous_secret = $2 WHERE endpoint_id = $1",
+        endpoint_id,
+        sealed
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
