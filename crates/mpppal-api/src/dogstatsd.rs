@@ -61,8 +61,7 @@ pub async fn export(address: String, every: Duration) {
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
-        crate::metrics::render();
-        for line in lines(&prometheus::gather(), &mut last) {
+        for line in lines(&crate::metrics::gather(), &mut last) {
             let _ = socket.send_to(line.as_bytes(), &address).await;
         }
     }

@@ -92,12 +92,17 @@ pub(crate) fn record_checks(checks: &Checks, latency: Duration) {
     }
 }
 
-/// Every registered metric in the Prometheus text format.
-pub fn render() -> String {
+/// Every metric of the process, the API's registered first so they show before any is used.
+pub fn gather() -> Vec<prometheus::proto::MetricFamily> {
     get();
+    prometheus::gather()
+}
+
+/// Every metric in the Prometheus text format.
+pub fn render() -> String {
     let mut out = Vec::new();
     TextEncoder::new()
-        .encode(&prometheus::gather(), &mut out)
+        .encode(&gather(), &mut out)
         .expect("metrics encode");
     String::from_utf8(out).expect("the text format is UTF-8")
 }

@@ -12,22 +12,21 @@ mod support;
 
 const MASTER: [u8; 32] = [11; 32];
 
-#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
-async fn an_operator_registers_lists_and_disables_webhooks(pool: PgPool) {
-    let operator = keys::create_operator(&pool, "ops").await.unwrap();
-    let key = keys::create(
-        &pool,
-        &MASTER,
-        operator,
-        "all",
-        &[Scope::Read, Scope::Write],
-    )
-    .await
-    .unwrap();
+/// The API on `pool` (no chain needed), signed for a new operator's read and write key.
+async fn api(pool: &PgPool) -> Signed {
+    let operator = keys::create_operator(pool, "ops").await.unwrap();
+    let key = keys::create(pool, &MASTER, operator, "all", &[Scope::Read, Scope::Write])
+        .await
+        .unwrap();
     let deps = Dependencies::new(pool.clone(), &redis_url(), "http://127.0.0.1:1")
         .unwrap()
         .with_master_key(Some(MASTER));
-    let api = Signed::new(&serve(deps).await, &key.key_id, &key.secret);
+    Signed::new(&serve(deps).await, &key.key_id, &key.secret)
+}
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn an_operator_registers_lists_and_disables_webhooks(pool: PgPool) {
+    let api = api(&pool).await;
 
     let body = json!({"url": "https://ops.example.test/hooks", "events": ["transfer.settled", "escalation.required"]});
     let (status, created) = api
@@ -119,20 +118,7 @@ async fn an_operator_registers_lists_and_disables_webhooks(pool: PgPool) {
 
 #[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
 async fn a_master_key_rotation_reseals_current_and_previous_webhook_secrets(pool: PgPool) {
-    let operator = keys::create_operator(&pool, "ops").await.unwrap();
-    let key = keys::create(
-        &pool,
-        &MASTER,
-        operator,
-        "all",
-        &[Scope::Read, Scope::Write],
-    )
-    .await
-    .unwrap();
-    let deps = Dependencies::new(pool.clone(), &redis_url(), "http://127.0.0.1:1")
-        .unwrap()
-        .with_master_key(Some(MASTER));
-    let api = Signed::new(&serve(deps).await, &key.key_id, &key.secret);
+    let api = api(&pool).await;
     let body = json!({"url": "https://ops.example.test/hooks"});
     let (_, created) = api.call("POST", "/v1/webhooks", Some(&body), None).await;
     let id = created["endpointId"].as_str().unwrap().to_string();

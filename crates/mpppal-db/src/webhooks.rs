@@ -54,6 +54,25 @@ pub async fn list(
     .await
 }
 
+/// One of the operator's endpoints.
+pub async fn find(
+    conn: &mut PgConnection,
+    operator_id: Uuid,
+    endpoint_id: &str,
+) -> Result<Option<Endpoint>, sqlx::Error> {
+    sqlx::query_as!(
+        Endpoint,
+        r#"SELECT endpoint_id, operator_id, url, events::text[] AS "events!", status::text AS "status!",
+                  disabled_reason,
+                  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at!"
+           FROM webhook_endpoints WHERE operator_id = $1 AND endpoint_id = $2"#,
+        operator_id,
+        endpoint_id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
 /// Disables the operator's endpoint with `reason`; false if the operator has no such endpoint.
 pub async fn disable(
     conn: &mut PgConnection,

@@ -32,21 +32,8 @@ impl Queue {
         stream: &str,
         group: &str,
     ) -> Result<Self, redis::RedisError> {
-        let mut queue = Self {
-            redis,
-            stream: stream.to_string(),
-            group: group.to_string(),
-        };
-        let created: Result<(), redis::RedisError> = queue
-            .redis
-            .xgroup_create_mkstream(&queue.stream, &queue.group, "0")
-            .await;
-        match created {
-            Ok(()) => {}
-            // BUSYGROUP: another worker made it first.
-            Err(e) if e.code() == Some("BUSYGROUP") => {}
-            Err(e) => return Err(e),
-        }
+        let mut queue = Self::attach(redis, stream, group);
+        queue.ensure_group().await?;
         Ok(queue)
     }
 
@@ -82,14 +69,16 @@ impl Queue {
         Ok(())
     }
 
-    /// Makes the consumer group again, after Redis lost it (a flush or a restart without
-    /// persistence); what was in flight is sent again by the relay (ADR 0017).
-    pub async fn recreate_group(&mut self) -> Result<(), redis::RedisError> {
+    /// Makes the consumer group (and the stream) unless they exist: at start, and after Redis
+    /// lost them (a flush or a restart without persistence), when what was in flight is sent
+    /// again by the relay (ADR 0017).
+    pub async fn ensure_group(&mut self) -> Result<(), redis::RedisError> {
         let created: Result<(), redis::RedisError> = self
             .redis
             .xgroup_create_mkstream(&self.stream, &self.group, "0")
             .await;
         match created {
+            // BUSYGROUP: it exists (another worker made it first).
             Err(e) if e.code() != Some("BUSYGROUP") => Err(e),
             _ => Ok(()),
         }

@@ -83,7 +83,7 @@ async fn consume_loop(ctx: Arc<Ctx>, mut queue: Queue, consumer: String) {
                     tracing::warn!(
                         "the job stream's consumer group is gone (Redis flushed?); recreating it"
                     );
-                    let _ = queue.recreate_group().await;
+                    let _ = queue.ensure_group().await;
                 } else {
                     tracing::warn!(error = %e, "taking jobs failed; retrying");
                 }

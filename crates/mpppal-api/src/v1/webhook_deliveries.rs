@@ -54,20 +54,16 @@ pub struct DeliveryQuery {
     cursor: Option<String>,
 }
 
-/// 404 unless the endpoint is the caller's.
+/// The caller's endpoint, or 404.
 async fn owned(
     conn: &mut sqlx::PgConnection,
     caller: &Caller,
     endpoint_id: &str,
-) -> Result<(), Problem> {
-    let endpoints = mpppal_db::webhooks::list(conn, caller.operator_id)
+) -> Result<mpppal_db::webhooks::Endpoint, Problem> {
+    mpppal_db::webhooks::find(conn, caller.operator_id, endpoint_id)
         .await
-        .map_err(Problem::database)?;
-    if endpoints.iter().any(|e| e.endpoint_id == endpoint_id) {
-        Ok(())
-    } else {
-        Err(Problem::not_found("no such webhook endpoint"))
-    }
+        .map_err(Problem::database)?
+        .ok_or_else(|| Problem::not_found("no such webhook endpoint"))
 }
 
 /// The endpoint's delivery tries, newest first.
@@ -134,12 +130,7 @@ pub(crate) async fn resend_event(
         Ok(tx) => tx,
         Err(replay) => return Ok(replay),
     };
-    let endpoint = mpppal_db::webhooks::list(&mut tx, caller.operator_id)
-        .await
-        .map_err(Problem::database)?
-        .into_iter()
-        .find(|e| e.endpoint_id == endpoint_id)
-        .ok_or_else(|| Problem::not_found("no such webhook endpoint"))?;
+    let endpoint = owned(&mut tx, &caller, &endpoint_id).await?;
     if endpoint.status != "enabled" {
         return Err(Problem::new(
             StatusCode::CONFLICT,

@@ -122,11 +122,9 @@ pub(crate) async fn create_webhook(
     .await
     .map_err(Problem::database)?;
     audit(&mut tx, &caller, "webhook.created", &endpoint_id, request).await?;
-    let stored = mpppal_db::webhooks::list(&mut tx, caller.operator_id)
+    let stored = mpppal_db::webhooks::find(&mut tx, caller.operator_id, &endpoint_id)
         .await
         .map_err(Problem::database)?
-        .into_iter()
-        .find(|e| e.endpoint_id == endpoint_id)
         .expect("just inserted");
     let mut view = Webhook::from(stored);
     let saved = serde_json::to_string(&view).expect("serialises");
