@@ -112,6 +112,22 @@ impl Chain {
             .map_err(|e| unavailable(&e))
     }
 
+    /// A blockhash and the last block height at which a transaction signed with it can land.
+    pub async fn blockhash_until(&self) -> Result<(solana_transaction::Hash, u64), Problem> {
+        self.rpc
+            .get_latest_blockhash_with_commitment(self.rpc.commitment())
+            .await
+            .map_err(|e| unavailable(&e))
+    }
+
+    /// The current block height: a transaction whose last valid height is below it cannot land.
+    pub async fn block_height(&self) -> Result<u64, Problem> {
+        self.rpc
+            .get_block_height()
+            .await
+            .map_err(|e| unavailable(&e))
+    }
+
     /// Lamports held by `address` (0 for an account that does not exist).
     pub async fn lamports(&self, address: &Pubkey) -> Result<u64, Problem> {
         self.rpc

@@ -349,3 +349,36 @@ async fn the_reconciler_requeues_lost_transfers_and_reports_differences(pool: Pg
     .unwrap();
     assert_eq!(events, ["overdue_transfer", "policy_ahead_of_chain"]);
 }
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn the_reconciler_reports_a_vault_short_of_what_it_owes(pool: PgPool) {
+    let w = world(pool).await;
+    w.fund_owner().await;
+    let (short, _) = w.funded(USDC).await;
+    let (covered, _) = w.funded(5 * USDC).await;
+    let to = Pubkey::new_unique();
+    // No worker runs: the transfers stay pending, owed by their wallets.
+    for (n, account) in [&short, &short, &covered].into_iter().enumerate() {
+        w.pay(account, &to, 750_000, &format!("owed-{n}")).await;
+    }
+    let ctx = mpppal_worker::Ctx::new(
+        w.pool.clone(),
+        support::world::MASTER,
+        test_config(w.rpc.url().as_str()),
+    );
+    let report = mpppal_worker::reconcile::reconcile(&ctx).await.unwrap();
+    let short_of: Vec<_> = report
+        .differences
+        .iter()
+        .filter(|d| d.kind == "balance_short")
+        .collect();
+    assert_eq!(short_of.len(), 1, "{:?}", report.differences);
+    assert_eq!(short_of[0].subject, short);
+    assert!(
+        short_of[0]
+            .detail
+            .contains("holds 1000000 base units but the ledger has 1500000 owed"),
+        "{}",
+        short_of[0].detail
+    );
+}

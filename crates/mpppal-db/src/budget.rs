@@ -29,6 +29,26 @@ pub async fn reserve(
     .await
 }
 
+/// Adds `amount` already spent on chain (settled receipts: the program checked the limit) to
+/// `day`, whatever the cap: the books follow the chain.
+pub async fn add(
+    conn: &mut PgConnection,
+    account_id: &str,
+    day: i64,
+    amount: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO daily_spend (account_id, day, reserved) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id, day) DO UPDATE SET reserved = daily_spend.reserved + $3",
+        account_id,
+        day,
+        amount
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 /// Gives back `amount` reserved on `day` by a payment that will not happen.
 pub async fn release(
     conn: &mut PgConnection,

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod batches;
 pub mod budget;
 pub mod deliveries;
 pub mod escalations;

@@ -120,7 +120,9 @@ pub struct StoredReceipt {
     pub status: String,
     pub expires_at: String,
     pub settlement_tx_signature: Option<String>,
+    pub rejection_reason: Option<String>,
     pub received_at: String,
+    pub settled_at: Option<String>,
 }
 
 /// The operator's receipts, newest first, before `before` (a receipt id) when given.
@@ -137,8 +139,9 @@ pub async fn list(
         r#"SELECT r.receipt_id, r.account_id, r.challenge_id, r.recipient, r.amount,
                   r.status::text AS "status!",
                   to_char(r.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "expires_at!",
-                  r.settlement_tx_signature,
-                  to_char(r.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "received_at!"
+                  r.settlement_tx_signature, r.rejection_reason,
+                  to_char(r.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "received_at!",
+                  to_char(r.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at
            FROM receipts r JOIN accounts a USING (account_id)
            WHERE a.operator_id = $1
              AND ($2::varchar IS NULL OR r.account_id = $2)

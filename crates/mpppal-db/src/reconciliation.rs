@@ -10,8 +10,12 @@ pub struct Overdue {
     pub operator_id: Uuid,
     /// `in_flight` (a job is waiting or running), `dead`, or `none` (no unfinished job).
     pub job: String,
+    /// A provider submits it (its job is `transfer.confirm`, not `transfer.settle`).
+    pub provider_submitted: bool,
 }
 
+/// Pending transfers older than `older_than_secs`: those the worker sends, and those handed out
+/// for a provider to submit.
 pub async fn overdue_transfers(
     conn: &mut PgConnection,
     older_than_secs: f64,
@@ -23,11 +27,13 @@ pub async fn overdue_transfers(
                   CASE WHEN bool_or(o.outbox_id IS NOT NULL AND o.done_at IS NULL
                                     AND o.dead_at IS NULL) THEN 'in_flight'
                        WHEN bool_or(o.dead_at IS NOT NULL) THEN 'dead'
-                       ELSE 'none' END AS "job!"
+                       ELSE 'none' END AS "job!",
+                  bool_or(t.payment_request IS NOT NULL) AS "provider_submitted!"
            FROM transfers t
            JOIN accounts a USING (account_id)
-           LEFT JOIN outbox o ON o.kind = 'transfer.settle' AND o.subject = t.transfer_id
-           WHERE t.status = 'pending' AND t.payment_request IS NULL
+           LEFT JOIN outbox o ON o.kind IN ('transfer.settle', 'transfer.confirm')
+                             AND o.subject = t.transfer_id
+           WHERE t.status = 'pending' AND (t.payment_request IS NULL OR t.tx_raw IS NOT NULL)
              AND t.created_at < now() - make_interval(secs => $1)
            GROUP BY t.transfer_id, a.operator_id, t.created_at
            ORDER BY t.created_at LIMIT $2"#,
@@ -73,6 +79,8 @@ pub struct Mirror {
     pub wallet: String,
     pub policy_version: Option<i32>,
     pub paused: Option<bool>,
+    /// Base units the wallet still owes: pending transfers plus receipts not yet settled.
+    pub obligations: i64,
 }
 
 /// Accounts after `after` (by id), with their latest mirrored policy.
@@ -84,7 +92,13 @@ pub async fn mirrors(
     sqlx::query_as!(
         Mirror,
         r#"SELECT a.account_id, a.operator_id, a.solana_address AS wallet,
-                  p.version AS "policy_version?", p.paused AS "paused?"
+                  p.version AS "policy_version?", p.paused AS "paused?",
+                  (COALESCE((SELECT sum(amount) FROM transfers
+                             WHERE account_id = a.account_id AND status = 'pending'), 0)
+                   + COALESCE((SELECT sum(amount) FROM receipts
+                               WHERE account_id = a.account_id
+                                 AND status IN ('accepted', 'settling')), 0))::bigint
+                      AS "obligations!"
            FROM accounts a
            LEFT JOIN LATERAL (
                SELECT version, paused FROM policies
@@ -92,6 +106,42 @@ pub async fn mirrors(
            ) p ON true
            WHERE a.account_id > $1
            ORDER BY a.account_id LIMIT $2"#,
+        after,
+        limit
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// An open session in the ledger and the state of its `session.close` job.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenSession {
+    pub session_id: String,
+    pub operator_id: Uuid,
+    pub channel_address: String,
+    /// `in_flight`, `dead` or `none`, as for [`Overdue`].
+    pub job: String,
+}
+
+/// Sessions open in the ledger after `after` (by id).
+pub async fn open_sessions(
+    conn: &mut PgConnection,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<OpenSession>, sqlx::Error> {
+    sqlx::query_as!(
+        OpenSession,
+        r#"SELECT s.session_id, a.operator_id, s.channel_address,
+                  CASE WHEN bool_or(o.outbox_id IS NOT NULL AND o.done_at IS NULL
+                                    AND o.dead_at IS NULL) THEN 'in_flight'
+                       WHEN bool_or(o.dead_at IS NOT NULL) THEN 'dead'
+                       ELSE 'none' END AS "job!"
+           FROM mpp_sessions s
+           JOIN accounts a USING (account_id)
+           LEFT JOIN outbox o ON o.kind = 'session.close' AND o.subject = s.session_id
+           WHERE s.status <> 'settled' AND s.session_id > $1
+           GROUP BY s.session_id, a.operator_id, s.channel_address
+           ORDER BY s.session_id LIMIT $2"#,
         after,
         limit
     )

@@ -179,14 +179,40 @@ pub async fn voucher(
     Ok(taken)
 }
 
-/// Marks the session settled with what the chain says was paid.
+/// A session as the settlement worker sees it: no operator scope, the operator named.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Watched {
+    pub session_id: String,
+    pub account_id: String,
+    pub operator_id: Uuid,
+    pub channel_address: String,
+    pub status: String,
+}
+
+pub async fn watched(
+    conn: &mut PgConnection,
+    session_id: &str,
+) -> Result<Option<Watched>, sqlx::Error> {
+    sqlx::query_as!(
+        Watched,
+        r#"SELECT s.session_id, s.account_id, a.operator_id, s.channel_address,
+                  s.status::text AS "status!"
+           FROM mpp_sessions s JOIN accounts a USING (account_id)
+           WHERE s.session_id = $1"#,
+        session_id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Marks the session settled with what the chain says was paid; false if it already was.
 pub async fn settle(
     conn: &mut PgConnection,
     session_id: &str,
     paid: i64,
     deposit: i64,
     tx_signature: &str,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     sqlx::query!(
         "UPDATE mpp_sessions
          SET status = 'settled', paid = $2, cap = GREATEST(cap, $3),
@@ -200,5 +226,5 @@ pub async fn settle(
     )
     .execute(conn)
     .await
-    .map(|_| ())
+    .map(|done| done.rows_affected() == 1)
 }

@@ -162,3 +162,54 @@ pub async fn overdue(
     .fetch_all(conn)
     .await
 }
+
+/// A transaction the API handed to an agent for a provider to submit (custodial MPP charge,
+/// pull mode): signed by MPPPal but for the fee payer, so its id is not known until it lands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandedOut {
+    pub raw: Vec<u8>,
+    /// The wallet nonce of its first payment.
+    pub nonce: i64,
+    pub last_valid_height: i64,
+}
+
+/// The transaction handed out for `transfer_id`, if any.
+pub async fn handed_out(
+    conn: &mut PgConnection,
+    transfer_id: &str,
+) -> Result<Option<HandedOut>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT tx_raw, tx_nonce, tx_last_valid_height FROM transfers
+         WHERE transfer_id = $1 AND payment_request IS NOT NULL",
+        transfer_id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.and_then(|r| {
+        Some(HandedOut {
+            raw: r.tx_raw?,
+            nonce: r.tx_nonce?,
+            last_valid_height: r.tx_last_valid_height?,
+        })
+    }))
+}
+
+/// Records the transaction handed out for a pending provider-submitted transfer.
+pub async fn hand_out(
+    conn: &mut PgConnection,
+    transfer_id: &str,
+    handed: &HandedOut,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE transfers
+         SET tx_raw = $2, tx_nonce = $3, tx_last_valid_height = $4, tx_attempts = tx_attempts + 1
+         WHERE transfer_id = $1 AND status = 'pending'",
+        transfer_id,
+        handed.raw,
+        handed.nonce,
+        handed.last_valid_height
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}

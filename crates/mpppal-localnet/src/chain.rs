@@ -197,6 +197,24 @@ impl LocalChain {
             .expect("the clock sysvar always exists")
     }
 
+    /// Produces `blocks` empty blocks, each with a new blockhash (dev chains only): a
+    /// transaction signed before then is past its last valid block height once `blocks` passes
+    /// 150, as on a real cluster after about a minute.
+    pub async fn advance_blocks(&mut self, blocks: u64) {
+        for _ in 0..blocks {
+            let root = self
+                .context
+                .banks_client
+                .get_root_slot()
+                .await
+                .expect("the bank answers");
+            // The working bank is at most one slot past the root.
+            self.context
+                .warp_to_slot(root + 2)
+                .expect("a later slot is always reachable");
+        }
+    }
+
     /// Moves the cluster clock to `unix_timestamp` (dev chains only; expiry tests need it).
     pub async fn set_time(&mut self, unix_timestamp: i64) {
         let mut clock = self.clock().await;

@@ -5,14 +5,21 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::AccountDeserialize;
 use mpppal_policy_program::Wallet;
+use mpppal_settlement_program::state::Session;
 use solana_commitment_config::{CommitmentConfig, CommitmentLevel};
 use solana_instruction_error::InstructionError;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config;
 use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind};
-use solana_rpc_client_api::config::RpcSendTransactionConfig;
+use solana_rpc_client_api::config::{RpcSendTransactionConfig, RpcTransactionConfig};
 use solana_signature::Signature;
 use solana_transaction::{Hash, Transaction};
 use solana_transaction_error::TransactionError;
+use solana_transaction_status_client_types::option_serializer::OptionSerializer;
+use solana_transaction_status_client_types::{
+    EncodedConfirmedTransactionWithStatusMeta, UiTransactionEncoding,
+};
+use std::str::FromStr;
 use std::time::Duration;
 
 /// How long one RPC call may take.
@@ -140,6 +147,141 @@ impl Chain {
         }
     }
 
+    /// Which of `addresses` hold an account owned by `program` (at `confirmed`), in order.
+    pub async fn owned_by(
+        &self,
+        program: &Pubkey,
+        addresses: &[Pubkey],
+    ) -> Result<Vec<bool>, ChainError> {
+        let mut owned = Vec::with_capacity(addresses.len());
+        // The node answers at most 100 addresses per call.
+        for chunk in addresses.chunks(100) {
+            let accounts = self
+                .rpc
+                .get_multiple_accounts_with_commitment(chunk, CommitmentConfig::confirmed())
+                .await
+                .map_err(unavailable)?
+                .value;
+            owned.extend(
+                accounts
+                    .iter()
+                    .map(|a| a.as_ref().is_some_and(|a| a.owner == *program)),
+            );
+        }
+        Ok(owned)
+    }
+
+    /// The log lines of the landed transaction `signature` (events are `Program data:` lines).
+    pub async fn logs(&self, signature: &Signature) -> Result<Vec<String>, ChainError> {
+        let landed = self.landed_transaction(signature).await?;
+        Ok(match landed.transaction.meta.map(|m| m.log_messages) {
+            Some(OptionSerializer::Some(logs)) => logs,
+            _ => Vec::new(),
+        })
+    }
+
+    /// Every signature the landed transaction `signature` carries; `None` if the node's copy
+    /// does not decode.
+    pub async fn signatures_of(
+        &self,
+        signature: &Signature,
+    ) -> Result<Option<Vec<Signature>>, ChainError> {
+        let landed = self.landed_transaction(signature).await?;
+        Ok(landed
+            .transaction
+            .transaction
+            .decode()
+            .map(|tx| tx.signatures))
+    }
+
+    async fn landed_transaction(
+        &self,
+        signature: &Signature,
+    ) -> Result<EncodedConfirmedTransactionWithStatusMeta, ChainError> {
+        self.rpc
+            .get_transaction_with_config(
+                signature,
+                RpcTransactionConfig {
+                    encoding: Some(UiTransactionEncoding::Base64),
+                    commitment: Some(CommitmentConfig::confirmed()),
+                    max_supported_transaction_version: Some(0),
+                },
+            )
+            .await
+            .map_err(unavailable)
+    }
+
+    /// The Settlement Program session at `address`, if there is one.
+    pub async fn session(&self, address: &Pubkey) -> Result<Option<Session>, ChainError> {
+        let account = self
+            .rpc
+            .get_account_with_commitment(address, CommitmentConfig::confirmed())
+            .await
+            .map_err(unavailable)?
+            .value;
+        Ok(account
+            .filter(|a| a.owner == mpppal_solana::SETTLEMENT_PROGRAM_ID)
+            .and_then(|a| Session::try_deserialize(&mut a.data.as_slice()).ok()))
+    }
+
+    /// Base units held by the token account at `address` (0 when it does not exist).
+    pub async fn token_balance(&self, address: &Pubkey) -> Result<u64, ChainError> {
+        let account = self
+            .rpc
+            .get_account_with_commitment(address, CommitmentConfig::confirmed())
+            .await
+            .map_err(unavailable)?
+            .value;
+        Ok(account
+            .filter(|a| a.owner == token_program_id())
+            .and_then(|a| {
+                a.data
+                    .get(64..72)
+                    .map(|b| u64::from_le_bytes(b.try_into().unwrap()))
+            })
+            .unwrap_or(0))
+    }
+
+    /// The cluster's clock (Unix seconds), which the programs judge expiry by.
+    pub async fn clock(&self) -> Result<i64, ChainError> {
+        let account = self
+            .rpc
+            .get_account_with_commitment(&sysvar_clock(), CommitmentConfig::confirmed())
+            .await
+            .map_err(unavailable)?
+            .value
+            .ok_or_else(|| ChainError::Unavailable("the node has no clock sysvar".into()))?;
+        let clock: anchor_lang::prelude::Clock = bincode::deserialize(&account.data)
+            .map_err(|_| ChainError::Unavailable("the clock sysvar does not decode".into()))?;
+        Ok(clock.unix_timestamp)
+    }
+
+    /// The newest transactions that named `address` (at most `limit`), newest first: each
+    /// signature and whether it succeeded.
+    pub async fn history(
+        &self,
+        address: &Pubkey,
+        limit: usize,
+    ) -> Result<Vec<(Signature, bool)>, ChainError> {
+        let found = self
+            .rpc
+            .get_signatures_for_address_with_config(
+                address,
+                GetConfirmedSignaturesForAddress2Config {
+                    before: None,
+                    until: None,
+                    limit: Some(limit),
+                    commitment: Some(CommitmentConfig::confirmed()),
+                },
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(found
+            .into_iter()
+            .filter_map(|s| Some((Signature::from_str(&s.signature).ok()?, s.err.is_none())))
+            .collect())
+    }
+
     /// Whether the node says it is healthy, and its slot.
     pub async fn health(&self) -> Result<u64, ChainError> {
         self.rpc.get_health().await.map_err(unavailable)?;
@@ -148,6 +290,21 @@ impl Chain {
             .await
             .map_err(unavailable)
     }
+}
+
+/// The Anchor events of type `E` among a transaction's log lines (`Program data: <base64>`).
+pub fn events<E: anchor_lang::AnchorDeserialize + anchor_lang::Discriminator>(
+    logs: &[String],
+) -> Vec<E> {
+    use base64::Engine;
+    logs.iter()
+        .filter_map(|line| line.strip_prefix("Program data: "))
+        .filter_map(|data| base64::engine::general_purpose::STANDARD.decode(data).ok())
+        .filter_map(|bytes| {
+            let body = bytes.strip_prefix(E::DISCRIMINATOR)?;
+            E::deserialize(&mut &body[..]).ok()
+        })
+        .collect()
 }
 
 /// A program's custom error code inside a transaction error.
@@ -200,4 +357,13 @@ fn classify(e: &ClientError) -> ChainError {
         }
         _ => ChainError::Unavailable(e.to_string()),
     }
+}
+
+fn sysvar_clock() -> Pubkey {
+    anchor_lang::prelude::pubkey!("SysvarC1ock11111111111111111111111111111111")
+}
+
+/// SPL Token: a token account's amount is the u64 at bytes 64..72 of its data.
+fn token_program_id() -> Pubkey {
+    anchor_lang::prelude::pubkey!("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA")
 }

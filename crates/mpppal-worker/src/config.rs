@@ -38,6 +38,9 @@ pub struct WorkerConfig {
     /// A pending transfer older than this is overdue: the reconciler reports it and sends its
     /// job again.
     pub overdue_after: Duration,
+    /// How often accepted deferred receipts are grouped into `settle_batch` transactions: a
+    /// longer wait fills batches better, a shorter one pays providers sooner.
+    pub batch_every: Duration,
 }
 
 impl WorkerConfig {
@@ -63,6 +66,7 @@ impl WorkerConfig {
             webhook_concurrency: 2,
             reconcile_every: Duration::from_secs(60),
             overdue_after: Duration::from_secs(600),
+            batch_every: Duration::from_secs(10),
         }
     }
 
@@ -127,6 +131,9 @@ impl WorkerConfig {
         }
         if let Some(d) = secs("MPPPAL_OVERDUE_SECONDS")? {
             c.overdue_after = d;
+        }
+        if let Some(d) = secs("MPPPAL_RECEIPT_BATCH_SECONDS")? {
+            c.batch_every = d;
         }
         if let Some(list) = var("MPPPAL_WEBHOOK_RETRY_SCHEDULE") {
             c.webhook_schedule = list

@@ -5,7 +5,7 @@
 use mpppal_db::outbox::{self, Retry as Next};
 
 use crate::queue::{Job, Queue};
-use crate::{settle, webhooks, Ctx, Retry};
+use crate::{confirm, receipts, sessions, settle, webhooks, Ctx, Retry};
 
 /// Runs `job` unless a copy of it already finished, and records the outcome.
 pub async fn handle(ctx: &Ctx, queue: &mut Queue, job: &Job) -> Result<(), crate::WorkerError> {
@@ -91,6 +91,9 @@ async fn previous_attempts(
 async fn run(ctx: &Ctx, job: &Job) -> Result<(), Retry> {
     match job.kind.as_str() {
         "transfer.settle" => settle::run(ctx, &job.subject).await,
+        mpppal_db::batches::JOB => receipts::run(ctx, &job.subject).await,
+        sessions::JOB => sessions::run(ctx, &job.subject).await,
+        confirm::JOB => confirm::run(ctx, &job.subject).await,
         "event" => webhooks::fan_out(ctx, job.outbox_id, &job.payload).await,
         other => Err(Retry(format!(
             "no worker handles jobs of kind {other:?}; replay it once one does"

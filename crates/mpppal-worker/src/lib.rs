@@ -5,13 +5,16 @@
 
 pub mod chain;
 pub mod config;
+pub mod confirm;
 pub mod jobs;
 pub mod metrics;
 pub mod outcome;
 pub mod queue;
+pub mod receipts;
 pub mod reconcile;
 pub mod relay;
 pub mod runner;
+pub mod sessions;
 pub mod settle;
 pub mod webhooks;
 

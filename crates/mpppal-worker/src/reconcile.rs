@@ -13,15 +13,20 @@ use std::str::FromStr;
 
 use crate::chain::Landed;
 use crate::{Ctx, Retry};
+use mpppal_settlement_program::state::SessionStatus;
 
 /// Kinds of difference, as metrics, rows and events name them.
-pub const KINDS: [&str; 6] = [
+pub const KINDS: [&str; 10] = [
     "overdue_transfer",
     "dead_settlement",
     "settled_not_on_chain",
     "wallet_missing",
     "policy_behind_chain",
     "policy_ahead_of_chain",
+    "balance_short",
+    "session_missing",
+    "session_closed_unrecorded",
+    "session_past_expiry",
 ];
 
 /// How far back settled transfers are checked against the chain each run.
@@ -46,6 +51,9 @@ pub struct Report {
     pub transfers_requeued: u64,
     pub settled_checked: u64,
     pub accounts_checked: u64,
+    pub sessions_checked: u64,
+    /// Open sessions given a `session.close` job (closed on chain, or past their window).
+    pub sessions_queued: u64,
     pub differences: Vec<Difference>,
 }
 
@@ -77,9 +85,14 @@ pub async fn reconcile(ctx: &Ctx) -> Result<Report, Retry> {
                 "pending past its deadline; its settlement job is dead (replay it)".to_string(),
             ),
             "none" => {
+                let kind = if t.provider_submitted {
+                    crate::confirm::JOB
+                } else {
+                    "transfer.settle"
+                };
                 outbox::push(
                     &mut conn,
-                    "transfer.settle",
+                    kind,
                     &t.transfer_id,
                     &json!({ "transferId": t.transfer_id, "reconciled": true }),
                 )
@@ -109,6 +122,7 @@ pub async fn reconcile(ctx: &Ctx) -> Result<Report, Retry> {
 
     check_settled(ctx, &mut report).await?;
     check_mirrors(ctx, &mut report).await?;
+    check_sessions(ctx, &mut report).await?;
 
     let mut conn = ctx.db.acquire().await?;
     let kinds: Vec<String> = KINDS.iter().map(|k| k.to_string()).collect();
@@ -169,6 +183,9 @@ async fn check_mirrors(ctx: &Ctx, report: &mut Report) -> Result<(), Retry> {
                 continue;
             };
             let wallet = ctx.chain.wallet(&address).await?;
+            if let Some(w) = &wallet {
+                check_balance(ctx, report, &m, &address, &w.mint).await?;
+            }
             let mirrored = m.policy_version.unwrap_or(0) as u32;
             let found = match &wallet {
                 None => Some((
@@ -203,6 +220,110 @@ async fn check_mirrors(ctx: &Ctx, report: &mut Report) -> Result<(), Retry> {
                 )
                 .await?;
             }
+        }
+    }
+}
+
+/// The vault must hold what the ledger says the wallet still owes (pending transfers and
+/// receipts not yet settled): otherwise some of them will fail on chain.
+async fn check_balance(
+    ctx: &Ctx,
+    report: &mut Report,
+    m: &reconciliation::Mirror,
+    wallet: &Pubkey,
+    mint: &Pubkey,
+) -> Result<(), Retry> {
+    if m.obligations == 0 {
+        return Ok(());
+    }
+    let held = ctx
+        .chain
+        .token_balance(&mpppal_solana::address::vault(wallet, mint))
+        .await?;
+    if held < m.obligations as u64 {
+        let mut conn = ctx.db.acquire().await?;
+        note(
+            &mut conn,
+            report,
+            Some(m.operator_id),
+            "balance_short",
+            &m.account_id,
+            format!(
+                "the vault holds {held} base units but the ledger has {} owed (pending \
+                 transfers and unsettled receipts)",
+                m.obligations
+            ),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Sessions open in the ledger against the chain: closed there (the close was never reported)
+/// or past the payee's window get a `session.close` job; a missing one is reported.
+async fn check_sessions(ctx: &Ctx, report: &mut Report) -> Result<(), Retry> {
+    let mut after = String::new();
+    let now = ctx.chain.clock().await?;
+    loop {
+        let mut conn = ctx.db.acquire().await?;
+        let batch = reconciliation::open_sessions(&mut conn, &after, BATCH).await?;
+        drop(conn);
+        let Some(last) = batch.last() else {
+            return Ok(());
+        };
+        after = last.session_id.clone();
+        for s in batch {
+            report.sessions_checked += 1;
+            let Ok(channel) = Pubkey::from_str(&s.channel_address) else {
+                continue;
+            };
+            let found = match ctx.chain.session(&channel).await? {
+                None => Some((
+                    "session_missing",
+                    format!("the chain has no session at {channel}"),
+                )),
+                Some(on_chain) if on_chain.status != SessionStatus::Open => Some((
+                    "session_closed_unrecorded",
+                    "closed on chain but open in the ledger".to_string(),
+                )),
+                Some(on_chain) if crate::sessions::past_grace(&on_chain, now) => Some((
+                    "session_past_expiry",
+                    format!(
+                        "open past its expiry ({}) and the payee's window to close",
+                        on_chain.expires_at
+                    ),
+                )),
+                Some(_) => None,
+            };
+            let Some((kind, detail)) = found else {
+                continue;
+            };
+            let mut conn = ctx.db.acquire().await?;
+            let detail = match (kind, s.job.as_str()) {
+                ("session_missing", _) => detail,
+                (_, "none") => {
+                    outbox::push(
+                        &mut conn,
+                        crate::sessions::JOB,
+                        &s.session_id,
+                        &json!({ "sessionId": s.session_id, "reconciled": true }),
+                    )
+                    .await?;
+                    report.sessions_queued += 1;
+                    format!("{detail}; queued to be closed in the ledger")
+                }
+                (_, "dead") => format!("{detail}; its close job is dead (replay it)"),
+                _ => format!("{detail}; its close job is running"),
+            };
+            note(
+                &mut conn,
+                report,
+                Some(s.operator_id),
+                kind,
+                &s.session_id,
+                detail,
+            )
+            .await?;
         }
     }
 }

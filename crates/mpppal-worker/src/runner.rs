@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 
 use crate::queue::Queue;
-use crate::{jobs, reconcile, relay, webhooks, Ctx, WorkerError};
+use crate::{jobs, receipts, reconcile, relay, webhooks, Ctx, WorkerError};
 
 /// How long a loop waits after its dependency failed.
 const PAUSE: Duration = Duration::from_secs(1);
@@ -42,6 +42,7 @@ pub async fn run(
         tasks.spawn(dispatch_loop(ctx.clone()));
     }
     tasks.spawn(reconcile_loop(ctx.clone()));
+    tasks.spawn(batch_loop(ctx.clone()));
     tasks.spawn(gauge_loop(ctx.clone()));
     drop(queue);
     tracing::info!(consumer = %ctx.config.consumer, "settlement worker running");
@@ -145,6 +146,15 @@ async fn reconcile_loop(ctx: Arc<Ctx>) {
             Err(e) => tracing::warn!(error = %e, "reconciliation could not run; retrying"),
         }
         tokio::time::sleep(ctx.config.reconcile_every).await;
+    }
+}
+
+async fn batch_loop(ctx: Arc<Ctx>) {
+    loop {
+        if let Err(e) = receipts::form(&ctx).await {
+            tracing::warn!(error = %e, "receipt batches could not be formed; retrying");
+        }
+        tokio::time::sleep(ctx.config.batch_every).await;
     }
 }
 

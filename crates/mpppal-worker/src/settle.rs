@@ -24,7 +24,7 @@ use crate::chain::{ChainError, Landed};
 use crate::{outcome, Ctx, Retry};
 
 /// How often a sent transaction's status is read while waiting for it.
-const POLL: Duration = Duration::from_millis(400);
+pub(crate) const POLL: Duration = Duration::from_millis(400);
 
 fn nonce_mismatch() -> u32 {
     PolicyProgramError::NonceMismatch.into()
@@ -71,7 +71,7 @@ pub async fn run(ctx: &Ctx, transfer_id: &str) -> Result<(), Retry> {
             // Whether it could still land, read before its status: if it could not before we
             // looked, a status of "not found" is final.
             let expired = ctx.chain.block_height().await? > attempt.last_valid_height as u64
-                || !blockhash_valid(ctx, attempt).await?;
+                || !blockhash_valid(ctx, &attempt.raw).await?;
             match ctx.chain.landed(&signature).await? {
                 Some(Landed::Confirmed) => {
                     outcome::settled(ctx, &s, &attempt.signature).await?;
@@ -100,7 +100,7 @@ pub async fn run(ctx: &Ctx, transfer_id: &str) -> Result<(), Retry> {
                     let dead = wallet.nonce > attempt.nonce as u64 || expired;
                     if !dead {
                         if sent.as_deref() != Some(attempt.signature.as_str()) {
-                            resend(ctx, attempt).await?;
+                            resend(ctx, &attempt.signature, &attempt.raw).await?;
                             sent = Some(attempt.signature.clone());
                         }
                         wait(deadline, &attempt.signature).await?;
@@ -163,21 +163,22 @@ pub async fn run(ctx: &Ctx, transfer_id: &str) -> Result<(), Retry> {
 
 /// Sends a recorded attempt again. A refusal now is not final (the first copy may be on its
 /// way), so it only logs; the attempt is judged once it lands or can no longer land.
-async fn resend(ctx: &Ctx, attempt: &Attempt) -> Result<(), Retry> {
-    let tx: Transaction = bincode::deserialize(&attempt.raw)
+pub(crate) async fn resend(ctx: &Ctx, signature: &str, raw: &[u8]) -> Result<(), Retry> {
+    let tx: Transaction = bincode::deserialize(raw)
         .map_err(|_| Retry("a recorded transaction does not decode".into()))?;
     match ctx.chain.send(&tx).await {
         Ok(()) => Ok(()),
         Err(ChainError::Rejected { detail, .. }) => {
-            tracing::debug!(signature = %attempt.signature, %detail, "resend refused");
+            tracing::debug!(signature, %detail, "resend refused");
             Ok(())
         }
         Err(e) => Err(e.into()),
     }
 }
 
-async fn blockhash_valid(ctx: &Ctx, attempt: &Attempt) -> Result<bool, Retry> {
-    let tx: Transaction = bincode::deserialize(&attempt.raw)
+/// Whether the recorded transaction `raw` could still land (its blockhash is still known).
+pub(crate) async fn blockhash_valid(ctx: &Ctx, raw: &[u8]) -> Result<bool, Retry> {
+    let tx: Transaction = bincode::deserialize(raw)
         .map_err(|_| Retry("a recorded transaction does not decode".into()))?;
     Ok(ctx
         .chain
@@ -185,7 +186,8 @@ async fn blockhash_valid(ctx: &Ctx, attempt: &Attempt) -> Result<bool, Retry> {
         .await?)
 }
 
-async fn wait(deadline: Instant, signature: &str) -> Result<(), Retry> {
+/// Waits one poll interval, or lets go of the job (to be retried) once `deadline` passed.
+pub(crate) async fn wait(deadline: Instant, signature: &str) -> Result<(), Retry> {
     if Instant::now() >= deadline {
         return Err(Retry(format!(
             "transaction {signature} is not yet confirmed; checking again later"
@@ -212,7 +214,7 @@ async fn build(
         ));
     };
     let agent = open(ctx, &mpppal_vault::agent_label(&s.account_id), sealed_agent)?;
-    let owner = owner_key(ctx, s).await?;
+    let owner = owner_key(ctx, s.operator_id).await?;
     let mint = wallet.mint;
     let payment = PaymentAccounts {
         agent: agent.pubkey(),
@@ -242,12 +244,13 @@ async fn build(
     )))
 }
 
-async fn owner_key(ctx: &Ctx, s: &Settling) -> Result<Keypair, Retry> {
+/// The operator's owner key: it pays the worker's transactions' fees and rent.
+pub(crate) async fn owner_key(ctx: &Ctx, operator_id: sqlx::types::Uuid) -> Result<Keypair, Retry> {
     let mut conn = ctx.db.acquire().await?;
-    let (_, sealed) = mpppal_db::owners::find(&mut conn, s.operator_id)
+    let (_, sealed) = mpppal_db::owners::find(&mut conn, operator_id)
         .await?
-        .ok_or_else(|| Retry(format!("operator {} has no owner key", s.operator_id)))?;
-    open(ctx, &mpppal_vault::owner_label(s.operator_id), &sealed)
+        .ok_or_else(|| Retry(format!("operator {operator_id} has no owner key")))?;
+    open(ctx, &mpppal_vault::owner_label(operator_id), &sealed)
 }
 
 fn open(ctx: &Ctx, label: &str, sealed: &[u8]) -> Result<Keypair, Retry> {

@@ -33,13 +33,15 @@ fn demo(env: &[(&str, String)], unset: &[&str]) -> String {
         "1000 requests paid 1.000000 USDC; on-chain transactions for the session so far: 1",
         "closed: provider paid 1.000000 USDC, 1.000000 USDC refunded to the wallet",
         "settled, paid 1.000000 USDC as the chain says",
-        "agent wallet   97.450000 USDC",
+        "agent wallet   97.430000 USDC",
         "1002 paid requests settled in 4 payment transactions",
         "settlement worker running",
         "settled: 3.000000 USDC to the provider, co-signed by the owner, transaction ",
-        "1 transfer settled by the worker, 1 rejected by policy, 1 receipt",
+        "receipt for 0.020000 USDC settled in settle_batch transaction ",
+        "1 transfer settled by the worker, 1 rejected by policy, 1 receipt (0.020000 USDC) settled in a batch",
         "events received, signed: transfer.rejected, escalation.required, transfer.created, ",
         ", transfer.settled",
+        "receipts.settled",
         "settled transfers checked against the chain: 0 differences",
     ] {
         assert!(

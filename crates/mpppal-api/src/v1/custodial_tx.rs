@@ -17,8 +17,8 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use base64::Engine;
 use mpppal_db::accounts::{self, Account, Lock};
-use mpppal_db::escalations;
 use mpppal_db::transfers::{self, NewTransfer};
+use mpppal_db::{escalations, outbox, settlement};
 use mpppal_policy::{Payment, Verdict};
 use mpppal_policy_program::TransferArgs;
 use mpppal_solana::policy_ix::{self, PaymentAccounts};
@@ -96,6 +96,31 @@ fn denied(reason: &str, detail: String, transfer_id: &str) -> Problem {
     problem
 }
 
+/// A payment whose transaction already landed, or can no longer: nothing more is signed for it.
+fn finished(t: &transfers::Transfer) -> Problem {
+    let mut problem = if t.status == "settled" {
+        Problem::new(
+            StatusCode::CONFLICT,
+            "already_settled",
+            format!(
+                "this payment already landed in transaction {}",
+                t.tx_signature.as_deref().unwrap_or("?")
+            ),
+        )
+    } else {
+        Problem::new(
+            StatusCode::CONFLICT,
+            "payment_failed",
+            format!(
+                "this payment failed: {}",
+                t.failure_reason.as_deref().unwrap_or("unknown")
+            ),
+        )
+    };
+    problem.extra = json!({ "transferId": t.transfer_id });
+    problem
+}
+
 fn key(field: &str, text: &str) -> Result<Pubkey, Problem> {
     Pubkey::from_str(text).map_err(|_| bad(format!("{field} is not a base58 address")))
 }
@@ -121,14 +146,35 @@ pub(super) async fn custodial(
     Ok(account)
 }
 
-/// The transaction for `request`, signed by the agent key (and the owner key if `owner`).
+/// The transaction for payment `transfer_id`, signed by the agent key (and the owner key if
+/// `owner`). Asked again while the transaction handed out before can still land, it hands out
+/// the same one: two live transactions for one payment could both be submitted. Once that one
+/// has expired, the settlement worker decides whether it landed; until then nothing new is
+/// signed. Every transaction handed out is recorded, with a `transfer.confirm` job that
+/// watches for it on chain.
 async fn sign(
     deps: &Dependencies,
     tx: &mut sqlx::PgConnection,
     account: &Account,
+    transfer_id: &str,
     request: &TransactionRequest,
     owner: Option<&Keypair>,
 ) -> Result<String, Problem> {
+    let encode = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    if let Some(earlier) = settlement::handed_out(tx, transfer_id)
+        .await
+        .map_err(Problem::database)?
+    {
+        if deps.chain.block_height().await? <= earlier.last_valid_height as u64 {
+            return Ok(encode(&earlier.raw));
+        }
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "transaction_expired",
+            "the transaction handed out for this payment has expired; whether it was submitted \
+             in time is being confirmed (the transfer's status will tell)",
+        ));
+    }
     let master = deps.master_key.as_ref().expect("checked by authenticate");
     let sealed = accounts::sealed_agent_seed(tx, &account.account_id)
         .await
@@ -156,7 +202,7 @@ async fn sign(
             },
         ));
     }
-    let blockhash = deps.chain.blockhash().await?;
+    let (blockhash, last_valid_height) = deps.chain.blockhash_until().await?;
     let mut transaction =
         solana_transaction::Transaction::new_with_payer(&instructions, Some(&fee_payer));
     let mut signers: Vec<&Keypair> = vec![&agent];
@@ -165,7 +211,26 @@ async fn sign(
         .try_partial_sign(&signers, blockhash)
         .map_err(|e| bad(format!("cannot sign: {e}")))?;
     let bytes = bincode::serialize(&transaction).expect("a transaction serialises");
-    Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
+    settlement::hand_out(
+        tx,
+        transfer_id,
+        &settlement::HandedOut {
+            raw: bytes.clone(),
+            nonce: on_chain.nonce as i64,
+            last_valid_height: last_valid_height as i64,
+        },
+    )
+    .await
+    .map_err(Problem::database)?;
+    outbox::push(
+        tx,
+        "transfer.confirm",
+        transfer_id,
+        &json!({ "transferId": transfer_id }),
+    )
+    .await
+    .map_err(Problem::database)?;
+    Ok(encode(&bytes))
 }
 
 /// Asks for a payment by transaction (agent scope): `201` with the transaction, `202` when it
@@ -255,7 +320,7 @@ pub(crate) async fn request_transaction(
             transfers::insert(&mut tx, &new("pending", None))
                 .await
                 .map_err(insert)?;
-            let transaction = sign(&deps, &mut tx, &account, &request, None).await?;
+            let transaction = sign(&deps, &mut tx, &account, &transfer_id, &request, None).await?;
             event(&mut tx, "transfer.created", &transfer_id).await?;
             (
                 StatusCode::CREATED,
@@ -368,6 +433,7 @@ async fn again(
                 &earlier.transfer_id,
             ))
         }
+        "settled" | "failed" => Err(finished(&earlier)),
         _ => {
             let master = deps.master_key.as_ref().expect("checked by authenticate");
             let owner = if earlier.owner_cosigned {
@@ -375,7 +441,15 @@ async fn again(
             } else {
                 None
             };
-            let transaction = sign(deps, &mut tx, account, request, owner.as_ref()).await?;
+            let transaction = sign(
+                deps,
+                &mut tx,
+                account,
+                &earlier.transfer_id,
+                request,
+                owner.as_ref(),
+            )
+            .await?;
             tx.commit().await.map_err(Problem::database)?;
             Ok((
                 StatusCode::OK,
@@ -423,6 +497,7 @@ pub(crate) async fn approved_transaction(
                 &transfer_id,
             ))
         }
+        "settled" | "failed" => return Err(finished(&transfer)),
         _ => {}
     }
     let request: TransactionRequest = transfers::payment_request(&mut tx, &transfer_id)
@@ -435,7 +510,15 @@ pub(crate) async fn approved_transaction(
     } else {
         None
     };
-    let transaction = sign(&deps, &mut tx, &account, &request, owner.as_ref()).await?;
+    let transaction = sign(
+        &deps,
+        &mut tx,
+        &account,
+        &transfer_id,
+        &request,
+        owner.as_ref(),
+    )
+    .await?;
     tx.commit().await.map_err(Problem::database)?;
     Ok((
         StatusCode::OK,

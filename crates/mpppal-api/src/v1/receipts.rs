@@ -320,8 +320,13 @@ pub struct ReceiptView {
     /// `accepted`, `settling`, `settled`, `rejected` or `expired`.
     status: String,
     expires_at: String,
+    /// The `settle_batch` transaction that paid it.
     settlement_tx_signature: Option<String>,
+    /// Why the chain did not settle it (`rejected` only): the policy's refusal code
+    /// (`over_daily_limit` …), `escalation_required`, or why its batch failed.
+    rejection_reason: Option<String>,
     received_at: String,
+    settled_at: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -394,7 +399,9 @@ pub(crate) async fn list_receipts(
                 status: r.status,
                 expires_at: r.expires_at,
                 settlement_tx_signature: r.settlement_tx_signature,
+                rejection_reason: r.rejection_reason,
                 received_at: r.received_at,
+                settled_at: r.settled_at,
             })
             .collect(),
         next_cursor,

@@ -20,11 +20,13 @@ use crate::problem::Problem;
 use crate::ready::Dependencies;
 
 /// The event types an endpoint can ask for.
-pub const EVENT_TYPES: [&str; 12] = [
+pub const EVENT_TYPES: [&str; 14] = [
     "transfer.created",
     "transfer.settled",
     "transfer.failed",
     "transfer.rejected",
+    "receipts.settled",
+    "receipts.failed",
     "escalation.required",
     "session.opened",
     "session.settled",

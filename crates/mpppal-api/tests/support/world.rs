@@ -23,12 +23,17 @@ pub struct World {
     pub api: Signed,
     pub rpc: RpcClient,
     pub pool: PgPool,
+    /// The embedded chain itself, for what only a dev chain allows (moving its clock).
+    pub node: Option<Arc<Node>>,
 }
 
 pub async fn world(pool: PgPool) -> World {
     let chain = LocalChain::start().await;
-    let (rpc_url, _) = rpc::spawn(Arc::new(Node::new(chain))).await.unwrap();
-    world_on(pool, &rpc_url, rpc_url.clone()).await
+    let node = Arc::new(Node::new(chain));
+    let (rpc_url, _) = rpc::spawn(node.clone()).await.unwrap();
+    let mut w = world_on(pool, &rpc_url, rpc_url.clone()).await;
+    w.node = Some(node);
+    w
 }
 
 pub async fn world_on(pool: PgPool, api_rpc: &str, test_rpc: String) -> World {
@@ -53,6 +58,7 @@ pub async fn world_on(pool: PgPool, api_rpc: &str, test_rpc: String) -> World {
             solana_commitment_config::CommitmentConfig::confirmed(),
         ),
         pool,
+        node: None,
     }
 }
 
@@ -278,6 +284,15 @@ impl World {
             key["keyId"].as_str().unwrap().into(),
             key["secret"].as_str().unwrap().into(),
         )
+    }
+
+    /// The embedded chain, locked: no transaction runs while it is held.
+    pub async fn chain(&self) -> tokio::sync::MutexGuard<'_, LocalChain> {
+        self.node
+            .as_ref()
+            .expect("a world on the embedded chain")
+            .settled()
+            .await
     }
 
     pub async fn count(&self, sql: &str) -> i64 {

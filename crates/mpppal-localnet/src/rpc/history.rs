@@ -137,3 +137,49 @@ fn encode(
         }
     }
 }
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SignaturesConfig {
+    limit: Option<usize>,
+    before: Option<String>,
+    until: Option<String>,
+    #[allow(dead_code)]
+    commitment: Option<String>,
+    #[allow(dead_code)]
+    min_context_slot: Option<u64>,
+}
+
+/// Most signatures one call returns, as validators limit it.
+const MAX_SIGNATURES: usize = 1000;
+
+/// Signatures of the transactions that named an address, newest first.
+pub async fn get_signatures_for_address(node: &Node, params: Value) -> Result<Value, RpcError> {
+    let address = super::params::pubkey(&params, 0, "address")?;
+    let config: SignaturesConfig = optional(&params, 1, "config")?;
+    let limit = config.limit.unwrap_or(MAX_SIGNATURES);
+    if !(1..=MAX_SIGNATURES).contains(&limit) {
+        return Err(RpcError::invalid_params(format!(
+            "limit must be 1 to {MAX_SIGNATURES}"
+        )));
+    }
+    let before = config.before.as_deref().map(signature).transpose()?;
+    let until = config.until.as_deref().map(signature).transpose()?;
+    let found = node.signatures_for(&address, before.as_ref(), until.as_ref(), limit);
+    to_value(
+        found
+            .into_iter()
+            .map(|(signature, r)| {
+                serde_json::json!({
+                    "signature": signature.to_string(),
+                    "slot": r.slot,
+                    "err": r.meta.err,
+                    "memo": null,
+                    "blockTime": r.block_time,
+                    // Processed transactions are final at once on a single-node dev chain.
+                    "confirmationStatus": "finalized",
+                })
+            })
+            .collect::<Vec<_>>(),
+    )
+}

@@ -114,6 +114,7 @@ async fn dispatch(node: &Node, method: &str, params: Value) -> Result<Value, Rpc
         "mpppal_info" => cluster::mpppal_info(node),
         "getSignatureStatuses" => history::get_signature_statuses(node, params).await,
         "getTransaction" => history::get_transaction(node, params).await,
+        "getSignaturesForAddress" => history::get_signatures_for_address(node, params).await,
         other => Err(RpcError::method_not_found(other)),
     }
 }

@@ -69,6 +69,13 @@ impl Recorded {
     }
 }
 
+/// Every transaction executed, by signature and in execution order.
+#[derive(Default)]
+struct History {
+    by_signature: HashMap<Signature, Recorded>,
+    order: Vec<Signature>,
+}
+
 pub struct Node {
     /// Held for the whole simulate-process-read sequence of a send, so balances read before and
     /// after a transaction belong to it alone.
@@ -77,7 +84,7 @@ pub struct Node {
     pub mint: Pubkey,
     pub faucet: Pubkey,
     pub(super) genesis_hash: String,
-    ledger: SyncMutex<HashMap<Signature, Recorded>>,
+    ledger: SyncMutex<History>,
     pub(super) ledger_dir: Option<LedgerDir>,
 }
 
@@ -95,7 +102,7 @@ impl Node {
             mint,
             faucet,
             genesis_hash,
-            ledger: SyncMutex::new(HashMap::new()),
+            ledger: SyncMutex::new(History::default()),
             ledger_dir: None,
         }
     }
@@ -131,17 +138,52 @@ impl Node {
     }
 
     pub fn record(&self, signature: Signature, recorded: Recorded) {
-        self.ledger
-            .lock()
-            .expect("ledger lock")
-            .insert(signature, recorded);
+        let mut ledger = self.ledger.lock().expect("ledger lock");
+        if ledger.by_signature.insert(signature, recorded).is_none() {
+            ledger.order.push(signature);
+        }
     }
 
     pub fn recorded(&self, signature: &Signature) -> Option<Recorded> {
         self.ledger
             .lock()
             .expect("ledger lock")
+            .by_signature
             .get(signature)
             .cloned()
+    }
+
+    /// Transactions naming `address` among their accounts, newest first: those before
+    /// `before` (exclusive) and after `until` (exclusive) when given, at most `limit`.
+    pub fn signatures_for(
+        &self,
+        address: &Pubkey,
+        before: Option<&Signature>,
+        until: Option<&Signature>,
+        limit: usize,
+    ) -> Vec<(Signature, Recorded)> {
+        let ledger = self.ledger.lock().expect("ledger lock");
+        let mut found = Vec::new();
+        let mut started = before.is_none();
+        for signature in ledger.order.iter().rev() {
+            if Some(signature) == until || found.len() == limit {
+                break;
+            }
+            if !started {
+                started = Some(signature) == before;
+                continue;
+            }
+            let recorded = &ledger.by_signature[signature];
+            if recorded
+                .transaction
+                .message
+                .static_account_keys()
+                .iter()
+                .any(|k| k.to_bytes() == address.to_bytes())
+            {
+                found.push((*signature, recorded.clone()));
+            }
+        }
+        found
     }
 }

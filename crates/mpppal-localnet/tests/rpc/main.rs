@@ -133,8 +133,39 @@ async fn policy_checked_transfer_over_json_rpc() {
     };
     assert!(post.iter().any(|b| b.ui_token_amount.amount == "2500001"));
 
+    // The wallet's history, newest first: the transfer, then the wallet's creation.
+    let second = net
+        .send(
+            &[transfer(&w, net.mint, bob_usdc, 1_000, 1)],
+            &w.owner,
+            &[&w.agent],
+        )
+        .await
+        .unwrap();
+    let history = net.rpc.get_signatures_for_address(&w.wallet).await.unwrap();
+    let listed: Vec<&str> = history.iter().map(|s| s.signature.as_str()).collect();
+    assert!(listed.len() >= 3, "creation and two transfers: {listed:?}");
+    assert_eq!(listed[0], second.to_string());
+    assert_eq!(listed[1], signature.to_string());
+    assert!(history.iter().all(|s| s.err.is_none()));
+    let older = net
+        .rpc
+        .get_signatures_for_address_with_config(
+            &w.wallet,
+            solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config {
+                before: Some(second),
+                until: None,
+                limit: Some(1),
+                commitment: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(older.len(), 1);
+    assert_eq!(older[0].signature, signature.to_string());
+
     // Over the single-transfer cap: refused in preflight, with the policy's reason in the logs.
-    let ix = transfer(&w, net.mint, bob_usdc, 6 * USDC, 1);
+    let ix = transfer(&w, net.mint, bob_usdc, 6 * USDC, 2);
     let err = net.send(&[ix], &w.owner, &[&w.agent]).await.unwrap_err();
     let ErrorKind::RpcError(RpcError::RpcResponseError {
         code,
@@ -151,7 +182,7 @@ async fn policy_checked_transfer_over_json_rpc() {
             .any(|l| l.contains("payment denied") && l.contains("over_single_transfer_limit")),
         "{logs:?}"
     );
-    assert_eq!(net.token_balance(&bob_usdc).await, 2_500_001);
+    assert_eq!(net.token_balance(&bob_usdc).await, 2_501_001);
 }
 
 #[tokio::test]

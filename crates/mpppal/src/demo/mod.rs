@@ -380,6 +380,17 @@ async fn with_operator(
         settled["txSignature"].as_str().unwrap_or_default()
     ));
 
+    n.step("The settlement worker settles the deferred receipt with settle_batch");
+    let receipt = settled_receipt(&op).await?;
+    n.count_tx();
+    n.detail(&format!(
+        "receipt for {} settled in settle_batch transaction {}",
+        usdc(receipt["amount"].as_u64().unwrap_or(0)),
+        receipt["settlementTxSignature"]
+            .as_str()
+            .unwrap_or_default()
+    ));
+
     let wallet_balance = w.token_balance(&address::vault(&wallet, &w.mint)).await?;
     let provider_balance = w
         .token_balance(&address::token_account(&w.provider, &w.mint))
@@ -388,9 +399,9 @@ async fn with_operator(
         ("agent wallet", usdc(wallet_balance)),
         ("provider", usdc(provider_balance)),
     ]);
-    // The receipt waits for batch settlement; the rest has moved (the approved transfer from
-    // the custodial wallet).
-    let expected = 1_500_000 + CHARGE_PRICE + SESSION_REQUESTS * SESSION_PRICE;
+    // Everything has moved: the receipt by its batch, the approved transfer from the custodial
+    // wallet.
+    let expected = 1_500_000 + CHARGE_PRICE + REPORT_PRICE + SESSION_REQUESTS * SESSION_PRICE;
     anyhow::ensure!(
         provider_balance == expected + 3 * USDC + 1 && wallet_balance == 100 * USDC - expected,
         "balances do not add up: provider {provider_balance}, wallet {wallet_balance}"
@@ -410,7 +421,7 @@ async fn with_operator(
     n.total(
         "operator API",
         &format!(
-            "{} transfer settled by the worker, {} rejected by policy, 1 receipt ({}) awaiting batch settlement",
+            "{} transfer settled by the worker, {} rejected by policy, 1 receipt ({}) settled in a batch",
             count(&settled_page),
             count(&rejected),
             usdc(REPORT_PRICE)
@@ -423,6 +434,7 @@ async fn with_operator(
         "escalation.required",
         "transfer.created",
         "transfer.settled",
+        "receipts.settled",
     ];
     for _ in 0..50 {
         if wanted
@@ -462,6 +474,22 @@ async fn with_operator(
         n.detail(&format!("{} {}: {}", d.kind, d.subject, d.detail));
     }
     Ok(())
+}
+
+/// The demo's one deferred receipt once the worker has settled it (or an error after a minute).
+async fn settled_receipt(op: &operator::OperatorApi) -> Result<serde_json::Value> {
+    for _ in 0..600 {
+        let page = op.expect("GET", "/v1/receipts", None, 200).await?;
+        let receipt = &page["items"][0];
+        match receipt["status"].as_str() {
+            Some("settled") => return Ok(receipt.clone()),
+            Some("rejected") | Some("expired") => {
+                anyhow::bail!("the worker could not settle the receipt: {receipt}")
+            }
+            _ => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    }
+    anyhow::bail!("the receipt was not settled within a minute")
 }
 
 /// The transfer once the worker has settled it (or an error after a minute).

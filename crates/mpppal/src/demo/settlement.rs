@@ -69,6 +69,8 @@ pub async fn worker(
     // A demo shows webhooks and retries in seconds, not hours.
     config.webhook_schedule = vec![Duration::from_millis(200); 5];
     config.consumer = "demo".into();
+    // Receipts settle within a second of being reported.
+    config.batch_every = Duration::from_secs(1);
     let db = mpppal_db::connect(database_url).await?;
     let redis = redis::Client::open(redis_url).context("the worker's REDIS_URL")?;
     let ctx = Arc::new(Ctx::new(db, master_key, config));
