@@ -24,6 +24,7 @@ pub(crate) fn batch(round: usize, side: &str, start: usize) -> Vec<NewReceipt> {
             category: [0; 32],
             expires_at: OffsetDateTime::now_utc() + std::time::Duration::from_secs(600),
             signature: [(n % 253) as u8; 64],
+            spend_day: None,
         })
         .collect()
 }

@@ -5,8 +5,11 @@
 //! token-account creation, as the worker sends them) signed directly, the K in parallel, each
 //! waiting for confirmation before the next. Measured: M transfers per custodial account POSTed
 //! to the operator API while a worker runs, until all are settled. Printed: settlements per
-//! minute, the ratio to the baseline, and creation-to-settlement latency p50 and p99. Needs
-//! PostgreSQL (`DATABASE_URL`) and Redis (`REDIS_URL`, default the local one).
+//! minute, the ratio to the baseline, and creation-to-settlement latency p50 and p99. Then
+//! deferred receipts: the K wallets' agents sign M receipts each to four providers and report
+//! them to the API; printed: receipts settled per minute by `settle_batch` against the same
+//! baseline, and report-to-settled latency p50 and p99. Needs PostgreSQL (`DATABASE_URL`) and
+//! Redis (`REDIS_URL`, default the local one).
 
 use mpppal_api::auth::keys::{self, Scope};
 use mpppal_api::Dependencies;
@@ -110,7 +113,7 @@ pub async fn run() {
         &MASTER,
         operator,
         "bench",
-        &[Scope::Read, Scope::Write],
+        &[Scope::Read, Scope::Write, Scope::Agent],
     )
     .await
     .unwrap();
@@ -149,6 +152,8 @@ pub async fn run() {
         .await
         .unwrap();
     let mut direct = Vec::new();
+    // The same wallets sign deferred receipts later.
+    let mut signers = Vec::new();
     for n in 0..K {
         let agent = Keypair::new();
         let body = json!({"name": format!("direct {n}"), "custody": "non_custodial",
@@ -162,6 +167,8 @@ pub async fn run() {
             json!([wallet.to_string(), 10_000_000u64]),
         )
         .await;
+        let id = account["accountId"].as_str().unwrap().to_string();
+        signers.push((agent.insecure_clone(), wallet, id));
         direct.push((agent, wallet));
     }
     let started = Instant::now();
@@ -229,6 +236,7 @@ pub async fn run() {
     config.backoff_base = Duration::from_millis(20);
     config.backoff_max = Duration::from_millis(200);
     config.retry_cap = 1000;
+    config.batch_every = Duration::from_millis(200);
     let ctx = Arc::new(mpppal_worker::Ctx::new(pool.clone(), MASTER, config));
     let worker = tokio::spawn(mpppal_worker::runner::run(
         ctx,
@@ -272,6 +280,7 @@ pub async fn run() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let receipts = settle_receipts(&api, &pool, &signers, mint).await;
     worker.abort();
     let per_second = (K * M) as f64 / elapsed;
     let (p50, p99): (f64, f64) = sqlx::query_as(
@@ -290,9 +299,87 @@ pub async fn run() {
         p50 * 1000.0,
         p99 * 1000.0
     );
+    let (receipts_per_second, (r50, r99)) = receipts;
+    println!(
+        "settle receipts: {:.0} receipts/min settled by settle_batch vs {:.0} direct payments/min: ratio {:.2}; report to settled p50 {:.0} ms, p99 {:.0} ms ({K} wallets x {M}, {} per transaction, batched every 200 ms)",
+        receipts_per_second * 60.0,
+        raw_per_second * 60.0,
+        receipts_per_second / raw_per_second,
+        r50 * 1000.0,
+        r99 * 1000.0,
+        mpppal_worker::receipts::per_transaction()
+    );
     pool.close().await;
     sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(&admin)
         .await
         .unwrap();
+}
+
+/// Each agent reports M receipts (one report per wallet, all at once); the running worker
+/// settles them. Receipts per second, and report-to-settled p50 and p99 in seconds.
+async fn settle_receipts(
+    api: &Arc<Api>,
+    pool: &sqlx::PgPool,
+    signers: &[(Keypair, Pubkey, String)],
+    mint: Pubkey,
+) -> (f64, (f64, f64)) {
+    use mpppal_solana::signed::{category_field, challenge_hash, Receipt};
+    let providers: Vec<Pubkey> = (0..4).map(|_| Pubkey::new_unique()).collect();
+    let expires_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + 600;
+    let started = Instant::now();
+    for (n, (agent, wallet, account)) in signers.iter().enumerate() {
+        let reports: Vec<Value> = (0..M)
+            .map(|i| {
+                let challenge = format!("bench-{n}-{i}");
+                let recipient = providers[i % providers.len()];
+                let receipt = Receipt {
+                    wallet: *wallet,
+                    recipient,
+                    mint,
+                    amount: 1_000,
+                    expires_at,
+                    challenge_hash: challenge_hash(&challenge),
+                    category: category_field(None).unwrap(),
+                };
+                json!({"accountId": account, "challengeId": challenge,
+                       "recipient": recipient.to_string(), "mint": mint.to_string(),
+                       "amount": 1_000, "expiresAt": expires_at,
+                       "signature": bs58::encode(receipt.sign(agent).signature).into_string()})
+            })
+            .collect();
+        let (status, answer) = api
+            .call("POST", "/v1/receipts", json!({ "receipts": reports }))
+            .await;
+        assert_eq!(status, 200, "{answer}");
+    }
+    loop {
+        let settled: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM receipts WHERE status = 'settled'")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        if settled == (K * M) as i64 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "receipt settlement stalled at {settled}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let per_second = (K * M) as f64 / started.elapsed().as_secs_f64();
+    let latency: (f64, f64) = sqlx::query_as(
+        "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM settled_at - received_at))::float8,
+                percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM settled_at - received_at))::float8
+         FROM receipts WHERE status = 'settled'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    (per_second, latency)
 }

@@ -27,6 +27,10 @@ ALTER TABLE receipts
     -- Why the chain did not settle a receipt (the program's skip reason, or the batch's failure).
     ADD COLUMN rejection_reason VARCHAR(1000),
     ADD COLUMN settled_at TIMESTAMPTZ,
+    -- The UTC day whose budget holds the receipt: set for receipts the API signed (custodial
+    -- accounts), given back if the receipt does not settle; NULL for receipts agents reported,
+    -- which only the chain counted until they settle.
+    ADD COLUMN spend_day BIGINT,
     ADD CHECK (status <> 'settling' OR batch_id IS NOT NULL),
     ADD CHECK ((status = 'rejected') = (rejection_reason IS NOT NULL)),
     ADD CHECK ((status = 'settled') = (settled_at IS NOT NULL));

@@ -8,15 +8,22 @@ use sqlx::PgConnection;
 /// The job kind that settles one batch; its subject is the batch id.
 pub const JOB: &str = "receipts.settle";
 
-/// Marks accepted receipts whose expiry has passed as expired: the chain would skip them.
+/// Marks accepted receipts whose expiry has passed as expired (the chain would skip them) and
+/// gives back the budget the API held for those it signed. How many expired.
 pub async fn expire_accepted(conn: &mut PgConnection) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query!(
+    let expired = sqlx::query!(
         "UPDATE receipts SET status = 'expired'
-         WHERE status = 'accepted' AND expires_at <= now()"
+         WHERE status = 'accepted' AND expires_at <= now()
+         RETURNING account_id, spend_day, amount"
     )
-    .execute(conn)
+    .fetch_all(&mut *conn)
     .await?;
-    Ok(done.rows_affected())
+    for r in &expired {
+        if let Some(day) = r.spend_day {
+            crate::budget::release(conn, &r.account_id, day, r.amount).await?;
+        }
+    }
+    Ok(expired.len() as u64)
 }
 
 /// Groups up to `limit` accepted receipts, oldest first, into batches of at most `per_batch`
@@ -106,6 +113,8 @@ pub struct BatchReceipt {
     /// Unix seconds.
     pub expires_at: i64,
     pub signature: Vec<u8>,
+    /// The day whose budget the API held it against, for receipts it signed.
+    pub spend_day: Option<i64>,
 }
 
 /// The signed transaction last recorded for a batch.
@@ -132,7 +141,7 @@ pub async fn load(conn: &mut PgConnection, batch_id: i64) -> Result<Option<Batch
     };
     let receipts = sqlx::query!(
         r#"SELECT receipt_id, challenge_id, challenge_hash, mint, amount, category,
-                  extract(epoch FROM expires_at)::bigint AS "expires_at!", signature,
+                  extract(epoch FROM expires_at)::bigint AS "expires_at!", signature, spend_day,
                   extract(epoch FROM now() - received_at)::float8 AS "age_secs!"
            FROM receipts WHERE batch_id = $1 ORDER BY receipt_id"#,
         batch_id
@@ -168,6 +177,7 @@ pub async fn load(conn: &mut PgConnection, batch_id: i64) -> Result<Option<Batch
                 category: r.category,
                 expires_at: r.expires_at,
                 signature: r.signature,
+                spend_day: r.spend_day,
             })
             .collect(),
         age_secs,

@@ -19,6 +19,9 @@ pub struct NewReceipt {
     pub category: [u8; 32],
     pub expires_at: OffsetDateTime,
     pub signature: [u8; 64],
+    /// The day whose budget the API reserved it against (receipts it signed); `None` for
+    /// receipts agents signed themselves.
+    pub spend_day: Option<i64>,
 }
 
 /// What happened to each receipt of a batch, in the batch's order.
@@ -41,9 +44,10 @@ pub async fn ingest(
     let challenges = column(|r| r.challenge_id.clone());
     let stored = sqlx::query!(
         "INSERT INTO receipts (account_id, challenge_id, challenge_hash, wallet, recipient, mint,
-                               amount, category, expires_at, signature)
+                               amount, category, expires_at, signature, spend_day)
          SELECT * FROM UNNEST($1::varchar[], $2::varchar[], $3::bytea[], $4::varchar[], $5::varchar[],
-                              $6::varchar[], $7::bigint[], $8::bytea[], $9::timestamptz[], $10::bytea[])
+                              $6::varchar[], $7::bigint[], $8::bytea[], $9::timestamptz[], $10::bytea[],
+                              $11::bigint[])
          ON CONFLICT (account_id, challenge_id) DO NOTHING
          RETURNING account_id, challenge_id",
         &accounts,
@@ -55,7 +59,8 @@ pub async fn ingest(
         &batch.iter().map(|r| r.amount).collect::<Vec<_>>(),
         &batch.iter().map(|r| r.category.to_vec()).collect::<Vec<_>>(),
         &batch.iter().map(|r| r.expires_at).collect::<Vec<_>>(),
-        &batch.iter().map(|r| r.signature.to_vec()).collect::<Vec<_>>()
+        &batch.iter().map(|r| r.signature.to_vec()).collect::<Vec<_>>(),
+        &batch.iter().map(|r| r.spend_day).collect::<Vec<_>>() as &[Option<i64>]
     )
     .fetch_all(&mut *conn)
     .await?;

@@ -34,6 +34,7 @@ fn receipt(account: &str, n: u8, amount: i64) -> NewReceipt {
         category: [0; 32],
         expires_at: OffsetDateTime::now_utc() + std::time::Duration::from_secs(600),
         signature: [n.wrapping_add(amount as u8); 64],
+        spend_day: None,
     }
 }
 

@@ -331,13 +331,24 @@ async fn conclude(ctx: &Ctx, b: &Batch, signature: &str) -> Result<(), Retry> {
     if !batches::settle(&mut tx, b.batch_id, signature, &verdicts).await? {
         return Ok(());
     }
-    if total > 0 {
-        // The chain counted these against today's limit when it settled them; so do the books.
+    // The day's budget follows the chain: a receipt the API signed was held against its day
+    // when signed (given back if it did not settle); one an agent signed counts from today,
+    // when the chain counted it.
+    let unheld: i64 = settled
+        .iter()
+        .filter(|r| r.spend_day.is_none())
+        .map(|r| r.amount)
+        .sum();
+    if unheld > 0 {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
-        let day = now.div_euclid(86_400);
-        budget::add(&mut tx, &b.account_id, day, total).await?;
+        budget::add(&mut tx, &b.account_id, now.div_euclid(86_400), unheld).await?;
+    }
+    for (r, (_, verdict)) in b.receipts.iter().zip(&verdicts) {
+        if let (false, Some(day)) = (*verdict == Verdict::Settled, r.spend_day) {
+            budget::release(&mut tx, &b.account_id, day, r.amount).await?;
+        }
     }
     let not_settled: Vec<_> = b
         .receipts
@@ -384,6 +395,11 @@ async fn fail(ctx: &Ctx, b: &Batch, reason: &str) -> Result<(), Retry> {
     let mut tx = ctx.db.begin().await?;
     if !batches::fail(&mut tx, b.batch_id, reason).await? {
         return Ok(());
+    }
+    for r in &b.receipts {
+        if let Some(day) = r.spend_day {
+            budget::release(&mut tx, &b.account_id, day, r.amount).await?;
+        }
     }
     let details = json!({
         "batchId": b.batch_id,

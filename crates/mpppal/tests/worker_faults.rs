@@ -1,6 +1,7 @@
 //! The settlement worker as a real process under faults: killed with SIGKILL at random points
-//! while 500 transfers settle, its Redis flushed mid-run, its RPC node cut off and brought back.
-//! Afterwards every transfer is settled exactly once, checked against the balances on chain.
+//! while 500 transfers and 100 deferred receipts settle, its Redis flushed mid-run, its RPC node
+//! cut off and brought back. Afterwards every transfer and receipt is settled exactly once,
+//! checked against the balances on chain.
 
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
@@ -12,6 +13,8 @@ mod support;
 
 const ACCOUNTS: usize = 5;
 const PER_ACCOUNT: usize = 100;
+/// Deferred receipts per account, signed by the API (custodial) and settled in batches.
+const RECEIPTS_PER_ACCOUNT: usize = 20;
 const MASTER: &str = "4242424242424242424242424242424242424242424242424242424242424242";
 
 /// A process killed (SIGKILL) when dropped.
@@ -144,7 +147,7 @@ impl Api {
             .http
             .request(method.parse().unwrap(), format!("{}{path}", self.base))
             .header("authorization", auth)
-            .header("idempotency-key", format!("k{timestamp}"));
+            .header("idempotency-key", format!("{}-{timestamp}", self.key_id));
         if !body.is_empty() {
             request = request
                 .header("content-type", "application/json")
@@ -266,6 +269,53 @@ async fn every_transfer_settles_exactly_once_through_kills_flushes_and_rpc_outag
         }
     }
 
+    // Deferred receipts the API signs for each account, to two providers of their own; asked
+    // for with an agent key of their own (each key's signed timestamps must stay within the
+    // API's five-minute window, one second apart).
+    let (status, agent_key) = api
+        .call(
+            "POST",
+            "/v1/api-keys",
+            Some(json!({"name": "agents", "scopes": ["agent"]})),
+        )
+        .await;
+    assert_eq!(status, 201, "{agent_key}");
+    let agent_api = Api {
+        base: api.base.clone(),
+        key_id: agent_key["keyId"].as_str().unwrap().to_string(),
+        secret: agent_key["secret"].as_str().unwrap().to_string(),
+        http: reqwest::Client::new(),
+        calls: std::sync::atomic::AtomicI64::new(0),
+    };
+    let mint = rpc(&chain_url, "mpppal_info", json!([])).await["usdcMint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let providers: Vec<String> = (0..2).map(|_| solana_keypair_pubkey()).collect();
+    let mut provider_owed = vec![0u64; providers.len()];
+    let expires_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 1800;
+    for i in 0..RECEIPTS_PER_ACCOUNT {
+        for (n, (account, _)) in accounts.iter().enumerate() {
+            let to = (i + n) % providers.len();
+            let amount = 1_000 + (i * ACCOUNTS + n) as u64;
+            provider_owed[to] += amount;
+            let body = json!({"challengeId": format!("ch-{n}-{i}"), "recipient": providers[to],
+                              "mint": mint, "amount": amount, "expiresAt": expires_at});
+            let (status, r) = agent_api
+                .call(
+                    "POST",
+                    &format!("/v1/accounts/{account}/receipts"),
+                    Some(body),
+                )
+                .await;
+            assert_eq!(status, 201, "{r}");
+        }
+    }
+
     // The worker, through the link that can be cut, with short waits.
     let worker_env = vec![
         ("DATABASE_URL", db.url()),
@@ -282,14 +332,20 @@ async fn every_transfer_settles_exactly_once_through_kills_flushes_and_rpc_outag
         ("MPPPAL_WORKER_CONFIRM_WAIT_SECONDS", "5".into()),
         ("MPPPAL_RECONCILE_SECONDS", "1".into()),
         ("MPPPAL_OVERDUE_SECONDS", "30".into()),
+        ("MPPPAL_RECEIPT_BATCH_SECONDS", "0.5".into()),
     ];
     let pool = sqlx::PgPool::connect(&db.url()).await.unwrap();
+    // Transfers and receipts settled so far.
     let settled = || async {
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM transfers WHERE status = 'settled'")
-            .fetch_one(&pool)
-            .await
-            .unwrap()
+        sqlx::query_scalar::<_, i64>(
+            "SELECT (SELECT count(*) FROM transfers WHERE status = 'settled')
+                  + (SELECT count(*) FROM receipts WHERE status = 'settled')",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
     };
+    let total = (ACCOUNTS * (PER_ACCOUNT + RECEIPTS_PER_ACCOUNT)) as i64;
     let mut running = worker(&worker_env);
     let started = Instant::now();
     let mut flushed = false;
@@ -298,12 +354,11 @@ async fn every_transfer_settles_exactly_once_through_kills_flushes_and_rpc_outag
     let mut kills = 0;
     // Pseudo-random kill points: the time between kills varies from 0.3 to 2 seconds.
     let mut seed = u64::from(std::process::id());
-    while settled().await < (ACCOUNTS * PER_ACCOUNT) as i64 {
+    while settled().await < total {
         assert!(
             started.elapsed() < Duration::from_secs(300),
-            "only {} of {} settled after 5 minutes",
+            "only {} of {total} settled after 5 minutes",
             settled().await,
-            ACCOUNTS * PER_ACCOUNT
         );
         seed = seed
             .wrapping_mul(6364136223846793005)
@@ -337,17 +392,16 @@ async fn every_transfer_settles_exactly_once_through_kills_flushes_and_rpc_outag
         .unwrap();
     assert!(retried > 0, "no job ever had to retry");
     eprintln!(
-        "{} transfers settled in {:.1} s through {kills} worker kills, a Redis flush and a 4 s RPC outage ({retried} jobs retried)",
+        "{} transfers and {} receipts settled in {:.1} s through {kills} worker kills, a Redis flush and a 4 s RPC outage ({retried} jobs retried)",
         ACCOUNTS * PER_ACCOUNT,
+        ACCOUNTS * RECEIPTS_PER_ACCOUNT,
         started.elapsed().as_secs_f64()
     );
 
-    // Exactly once: each recipient holds what it was owed, each wallet made 100 payments.
-    for (to, amount) in recipients.iter().zip(&owed) {
-        let mint = rpc(&chain_url, "mpppal_info", json!([])).await["usdcMint"]
-            .as_str()
-            .unwrap()
-            .to_string();
+    // Exactly once: each recipient and provider holds what it was owed, each wallet's nonce
+    // counts its 100 transfers and the batch transactions that paid its receipts.
+    let all = recipients.iter().zip(&owed);
+    for (to, amount) in all.chain(providers.iter().zip(&provider_owed)) {
         let account =
             mpppal_solana::address::token_account(&to.parse().unwrap(), &mint.parse().unwrap());
         let balance = rpc(
@@ -366,7 +420,26 @@ async fn every_transfer_settles_exactly_once_through_kills_flushes_and_rpc_outag
             "recipient {to}"
         );
     }
-    for (_, wallet) in &accounts {
+    for (account, wallet) in &accounts {
+        let batches: i64 = sqlx::query_scalar(
+            "SELECT count(DISTINCT settlement_tx_signature) FROM receipts WHERE account_id = $1",
+        )
+        .bind(account)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        // What the day's budget holds is what was paid: receipts held when signed, not again
+        // when settled.
+        let (reserved, paid): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT sum(reserved) FROM daily_spend WHERE account_id = $1)::bigint,
+                    ((SELECT sum(amount) FROM transfers WHERE account_id = $1)
+                     + (SELECT sum(amount) FROM receipts WHERE account_id = $1))::bigint",
+        )
+        .bind(account)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(reserved, paid, "{account}'s budget");
         let info = rpc(
             &chain_url,
             "getAccountInfo",
@@ -376,7 +449,11 @@ async fn every_transfer_settles_exactly_once_through_kills_flushes_and_rpc_outag
         let data = base64_decode(info["value"]["data"][0].as_str().unwrap());
         let wallet: mpppal_policy_program::Wallet =
             anchor_lang::AccountDeserialize::try_deserialize(&mut data.as_slice()).unwrap();
-        assert_eq!(wallet.nonce, PER_ACCOUNT as u64, "one nonce per payment");
+        assert_eq!(
+            wallet.nonce,
+            PER_ACCOUNT as u64 + batches as u64,
+            "one nonce per payment transaction"
+        );
     }
     let failed: i64 = sqlx::query_scalar("SELECT count(*) FROM transfers WHERE status = 'failed'")
         .fetch_one(&pool)

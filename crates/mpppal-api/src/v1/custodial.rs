@@ -159,6 +159,8 @@ pub(crate) async fn sign_receipt(
         expires_at: OffsetDateTime::from_unix_timestamp(body.expires_at)
             .map_err(|_| bad("expiresAt is out of range"))?,
         signature,
+        // `spend::decide` below holds it against this day's budget.
+        spend_day: Some(mpppal_policy::utc_day(now)),
     };
     match receipts::ingest(&mut tx, std::slice::from_ref(&stored))
         .await

@@ -166,6 +166,8 @@ fn check(
         expires_at: OffsetDateTime::from_unix_timestamp(r.expires_at)
             .map_err(|_| "expiresAt is out of range".to_string())?,
         signature,
+        // The agent signed it alone: no budget was held for it here.
+        spend_day: None,
     })
 }
 
