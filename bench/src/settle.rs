@@ -264,21 +264,7 @@ pub async fn run() {
     for post in posts {
         post.await.unwrap();
     }
-    loop {
-        let settled: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM transfers WHERE status = 'settled'")
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-        if settled == (K * M) as i64 {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(600),
-            "settlement stalled at {settled}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    all_settled(&pool, "transfers", started).await;
     let elapsed = started.elapsed().as_secs_f64();
     let receipts = settle_receipts(&api, &pool, &signers, mint).await;
     worker.abort();
@@ -357,21 +343,7 @@ async fn settle_receipts(
             .await;
         assert_eq!(status, 200, "{answer}");
     }
-    loop {
-        let settled: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM receipts WHERE status = 'settled'")
-                .fetch_one(pool)
-                .await
-                .unwrap();
-        if settled == (K * M) as i64 {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(600),
-            "receipt settlement stalled at {settled}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    all_settled(pool, "receipts", started).await;
     let per_second = (K * M) as f64 / started.elapsed().as_secs_f64();
     let latency: (f64, f64) = sqlx::query_as(
         "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM settled_at - received_at))::float8,
@@ -382,4 +354,20 @@ async fn settle_receipts(
     .await
     .unwrap();
     (per_second, latency)
+}
+
+/// Waits until all K x M rows of `table` (transfers or receipts) are settled.
+async fn all_settled(pool: &sqlx::PgPool, table: &str, started: Instant) {
+    let sql = format!("SELECT count(*) FROM {table} WHERE status = 'settled'");
+    loop {
+        let settled: i64 = sqlx::query_scalar(&sql).fetch_one(pool).await.unwrap();
+        if settled == (K * M) as i64 {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "{table}: settlement stalled at {settled}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

@@ -7,7 +7,6 @@ use anchor_lang::prelude::Pubkey;
 use mpppal_solana::signed::{category_field, challenge_hash, Receipt};
 use serde_json::{json, Value};
 use solana_keypair::Keypair;
-use solana_signer::Signer;
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -26,16 +25,9 @@ struct Agent {
 impl World {
     /// A non-custodial account (its agent key held here) with `funding` in its vault.
     async fn receipt_agent(&self, funding: u64) -> Agent {
-        let key = Keypair::new();
-        let (status, account) = self
-            .create(
-                json!({"name": "agent", "custody": "non_custodial",
-                       "agentPublicKey": key.pubkey().to_string(),
-                       "policy": {"maxSingleTransfer": USDC, "maxDailySpend": 10 * USDC}}),
-                None,
-            )
+        let (key, account) = self
+            .non_custodial(json!({"maxSingleTransfer": USDC, "maxDailySpend": 10 * USDC}))
             .await;
-        assert_eq!(status, 201, "{account}");
         let wallet = account["solanaAddress"].as_str().unwrap().to_string();
         self.faucet(&wallet, funding).await;
         Agent {

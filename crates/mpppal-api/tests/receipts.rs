@@ -8,7 +8,6 @@ use mpppal_sdk::paywall::RpcChain;
 use mpppal_solana::signed::{category_field, challenge_hash, Receipt};
 use serde_json::{json, Value};
 use solana_keypair::Keypair;
-use solana_signer::Signer;
 use sqlx::PgPool;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -23,15 +22,7 @@ struct Agent {
 
 impl World {
     async fn agent(&self) -> Agent {
-        let key = Keypair::new();
-        let (status, account) = self
-            .create(
-                json!({"name": "agent", "custody": "non_custodial",
-                       "agentPublicKey": key.pubkey().to_string(), "policy": policy()}),
-                None,
-            )
-            .await;
-        assert_eq!(status, 201, "{account}");
+        let (key, account) = self.non_custodial(policy()).await;
         Agent { key, account }
     }
 }

@@ -13,8 +13,6 @@ use mpppal_sdk::client::{
 use mpppal_sdk::paywall::RpcChain;
 use mpppal_settlement_program::state::Session;
 use serde_json::json;
-use solana_keypair::Keypair;
-use solana_signer::Signer;
 use sqlx::PgPool;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
@@ -66,16 +64,9 @@ impl World {
 async fn the_worker_records_unreported_closes_and_expires_abandoned_sessions(pool: PgPool) {
     let w = world(pool).await;
     w.fund_owner().await;
-    let agent = Keypair::new();
-    let (status, account) = w
-        .create(
-            json!({"name": "agent", "custody": "non_custodial",
-                   "agentPublicKey": agent.pubkey().to_string(),
-                   "policy": {"maxSingleTransfer": USDC, "maxDailySpend": 10 * USDC}}),
-            None,
-        )
+    let (agent, account) = w
+        .non_custodial(json!({"maxSingleTransfer": USDC, "maxDailySpend": 10 * USDC}))
         .await;
-    assert_eq!(status, 201, "{account}");
     let id = account["accountId"].as_str().unwrap().to_string();
     let wallet = Pubkey::from_str(account["solanaAddress"].as_str().unwrap()).unwrap();
     w.faucet(&wallet.to_string(), 5 * USDC).await;

@@ -24,16 +24,9 @@ const REQUESTS: u64 = 25;
 async fn a_session_is_reported_and_settled_as_the_chain_says(pool: PgPool) {
     let w = world(pool).await;
     w.fund_owner().await;
-    let agent = Keypair::new();
-    let (status, account) = w
-        .create(
-            json!({"name": "agent", "custody": "non_custodial",
-                   "agentPublicKey": agent.pubkey().to_string(),
-                   "policy": {"maxSingleTransfer": USDC, "maxDailySpend": 10 * USDC}}),
-            None,
-        )
+    let (agent, account) = w
+        .non_custodial(json!({"maxSingleTransfer": USDC, "maxDailySpend": 10 * USDC}))
         .await;
-    assert_eq!(status, 201, "{account}");
     let id = account["accountId"].as_str().unwrap().to_string();
     let wallet = Pubkey::from_str(account["solanaAddress"].as_str().unwrap()).unwrap();
     w.faucet(&wallet.to_string(), 5 * USDC).await;

@@ -73,15 +73,25 @@ impl Chain {
 
     /// The MPPPal wallet at `address`, if there is one.
     pub async fn wallet(&self, address: &Pubkey) -> Result<Option<Wallet>, ChainError> {
+        let data = self
+            .data_owned_by(address, &mpppal_solana::POLICY_PROGRAM_ID)
+            .await?;
+        Ok(data.and_then(|d| Wallet::try_deserialize(&mut d.as_slice()).ok()))
+    }
+
+    /// The data of the account at `address` (at `confirmed`), if it exists and `owner` owns it.
+    async fn data_owned_by(
+        &self,
+        address: &Pubkey,
+        owner: &Pubkey,
+    ) -> Result<Option<Vec<u8>>, ChainError> {
         let account = self
             .rpc
             .get_account_with_commitment(address, CommitmentConfig::confirmed())
             .await
             .map_err(unavailable)?
             .value;
-        Ok(account
-            .filter(|a| a.owner == mpppal_solana::POLICY_PROGRAM_ID)
-            .and_then(|a| Wallet::try_deserialize(&mut a.data.as_slice()).ok()))
+        Ok(account.filter(|a| a.owner == *owner).map(|a| a.data))
     }
 
     /// A blockhash to sign with and the last block height at which a transaction using it can
@@ -213,45 +223,27 @@ impl Chain {
 
     /// The Settlement Program session at `address`, if there is one.
     pub async fn session(&self, address: &Pubkey) -> Result<Option<Session>, ChainError> {
-        let account = self
-            .rpc
-            .get_account_with_commitment(address, CommitmentConfig::confirmed())
-            .await
-            .map_err(unavailable)?
-            .value;
-        Ok(account
-            .filter(|a| a.owner == mpppal_solana::SETTLEMENT_PROGRAM_ID)
-            .and_then(|a| Session::try_deserialize(&mut a.data.as_slice()).ok()))
+        let data = self
+            .data_owned_by(address, &mpppal_solana::SETTLEMENT_PROGRAM_ID)
+            .await?;
+        Ok(data.and_then(|d| Session::try_deserialize(&mut d.as_slice()).ok()))
     }
 
     /// Base units held by the token account at `address` (0 when it does not exist).
     pub async fn token_balance(&self, address: &Pubkey) -> Result<u64, ChainError> {
-        let account = self
-            .rpc
-            .get_account_with_commitment(address, CommitmentConfig::confirmed())
-            .await
-            .map_err(unavailable)?
-            .value;
-        Ok(account
-            .filter(|a| a.owner == token_program_id())
-            .and_then(|a| {
-                a.data
-                    .get(64..72)
-                    .map(|b| u64::from_le_bytes(b.try_into().unwrap()))
-            })
-            .unwrap_or(0))
+        let data = self.data_owned_by(address, &token_program_id()).await?;
+        Ok(data
+            .and_then(|d| d.get(64..72).and_then(|b| b.try_into().ok()))
+            .map_or(0, u64::from_le_bytes))
     }
 
     /// The cluster's clock (Unix seconds), which the programs judge expiry by.
     pub async fn clock(&self) -> Result<i64, ChainError> {
-        let account = self
-            .rpc
-            .get_account_with_commitment(&sysvar_clock(), CommitmentConfig::confirmed())
-            .await
-            .map_err(unavailable)?
-            .value
+        let data = self
+            .data_owned_by(&sysvar_clock(), &sysvar_owner())
+            .await?
             .ok_or_else(|| ChainError::Unavailable("the node has no clock sysvar".into()))?;
-        let clock: anchor_lang::prelude::Clock = bincode::deserialize(&account.data)
+        let clock: anchor_lang::prelude::Clock = bincode::deserialize(&data)
             .map_err(|_| ChainError::Unavailable("the clock sysvar does not decode".into()))?;
         Ok(clock.unix_timestamp)
     }
@@ -357,6 +349,11 @@ fn classify(e: &ClientError) -> ChainError {
         }
         _ => ChainError::Unavailable(e.to_string()),
     }
+}
+
+/// The owner of every sysvar account.
+fn sysvar_owner() -> Pubkey {
+    anchor_lang::prelude::pubkey!("Sysvar1111111111111111111111111111111111111")
 }
 
 fn sysvar_clock() -> Pubkey {

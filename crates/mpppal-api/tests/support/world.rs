@@ -110,6 +110,21 @@ impl World {
         account
     }
 
+    /// A non-custodial account with `policy`: its agent key (held by the test) and the account.
+    pub async fn non_custodial(&self, policy: Value) -> (solana_keypair::Keypair, Value) {
+        use solana_signer::Signer;
+        let key = solana_keypair::Keypair::new();
+        let (status, account) = self
+            .create(
+                json!({"name": "agent", "custody": "non_custodial",
+                       "agentPublicKey": key.pubkey().to_string(), "policy": policy}),
+                None,
+            )
+            .await;
+        assert_eq!(status, 201, "{account}");
+        (key, account)
+    }
+
     pub async fn create(&self, body: Value, key: Option<&str>) -> (u16, Value) {
         self.api
             .call("POST", "/v1/accounts", Some(&body), key)
