@@ -1,7 +1,7 @@
 //! Sessions ended by the worker as the chain ended them: a provider's close the agent never
 //! reported is found on chain and recorded with its transaction, and a session nobody closed
-//! within its window is expired, its whole deposit back in the wallet. Both are reconciliation
-//! differences until then.
+//! within its window is ended with the best voucher the agent reported: the provider paid that,
+//! the rest of the deposit back in the wallet. Both are reconciliation differences until then.
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::AccountDeserialize;
@@ -135,7 +135,10 @@ async fn the_worker_records_unreported_closes_and_expires_abandoned_sessions(poo
     // Nobody closes the second; the chain's clock passes its expiry and the payee's hour.
     let left_channel = Pubkey::from_str(left["channel"].as_str().unwrap()).unwrap();
     let left_on_chain = w.session_on_chain(&left_channel).await;
-    let before_expiry = w.usdc_of_vault(&vault).await;
+    let reported = left["runningTotal"].as_u64().unwrap();
+    assert!(reported > 0, "the agent reported its vouchers: {left}");
+    let before_expiry = w.usdc_held(&vault).await;
+    let payee_before = w.usdc_held(&left_on_chain.payee_token_account).await;
     w.chain()
         .await
         .set_time(left_on_chain.expires_at + 3_601)
@@ -153,17 +156,21 @@ async fn the_worker_records_unreported_closes_and_expires_abandoned_sessions(poo
     assert_eq!(view["paid"], closed_on_chain.paid, "{view}");
     assert_eq!(view["settlementTxSignature"], close_tx.as_str());
     let view = w.session_row(&left_id).await;
-    assert_eq!(view["paid"], 0, "{view}");
+    assert_eq!(view["paid"], reported, "{view}");
     let expiry_tx = view["settlementTxSignature"].as_str().unwrap().to_string();
     assert_ne!(expiry_tx, close_tx);
     assert!(matches!(
         w.session_on_chain(&left_channel).await.status,
         mpppal_settlement_program::state::SessionStatus::Expired
     ));
-    // The whole deposit is back in the wallet.
+    // The provider got the voucher it never claimed; the rest of the deposit is back.
     assert_eq!(
-        w.usdc_of_vault(&vault).await,
-        before_expiry + left_on_chain.deposit
+        w.usdc_held(&left_on_chain.payee_token_account).await,
+        payee_before + reported
+    );
+    assert_eq!(
+        w.usdc_held(&vault).await,
+        before_expiry + left_on_chain.deposit - reported
     );
     assert_eq!(
         w.count(
@@ -197,9 +204,10 @@ async fn the_worker_records_unreported_closes_and_expires_abandoned_sessions(poo
 }
 
 impl World {
-    async fn usdc_of_vault(&self, vault: &Pubkey) -> u64 {
+    /// USDC held by the token account at `account`.
+    async fn usdc_held(&self, account: &Pubkey) -> u64 {
         self.rpc
-            .get_token_account_balance(vault)
+            .get_token_account_balance(account)
             .await
             .unwrap()
             .amount

@@ -205,6 +205,27 @@ pub async fn watched(
     .await
 }
 
+/// The highest voucher reported for a session: cumulative, `expiresAt` and signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BestVoucher {
+    pub cumulative: i64,
+    pub expires_at: i64,
+    pub signature: Vec<u8>,
+}
+
+pub async fn best_voucher(
+    conn: &mut PgConnection,
+    session_id: &str,
+) -> Result<Option<BestVoucher>, sqlx::Error> {
+    sqlx::query_as!(
+        BestVoucher,
+        "SELECT cumulative, expires_at, signature FROM vouchers WHERE session_id = $1",
+        session_id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
 /// Marks the session settled with what the chain says was paid; false if it already was.
 pub async fn settle(
     conn: &mut PgConnection,

@@ -5,8 +5,8 @@ use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::{InstructionData, ToAccountMetas};
 use mpppal_settlement_program::constants::SETTLEMENT_AUTHORITY;
 use mpppal_settlement_program::{
-    accounts, instruction, BatchReceipt, CloseSessionArgs, OpenSessionArgs, SettleBatchArgs,
-    TopUpArgs, TransferArgs,
+    accounts, instruction, BatchReceipt, CloseSessionArgs, ExpireSessionArgs, OpenSessionArgs,
+    SettleBatchArgs, TopUpArgs, TransferArgs,
 };
 
 use crate::address;
@@ -137,8 +137,10 @@ pub fn close_session(s: &SessionAccounts, args: CloseSessionArgs) -> Instruction
     )
 }
 
-/// Anyone returns the escrow of a session the payee did not close in time.
-pub fn expire_session(s: &SessionAccounts) -> Instruction {
+/// Anyone ends a session the payee did not close in time: with a voucher (`args.cumulative` >
+/// 0; put its Ed25519 instruction in the same transaction) the payee gets it and the wallet the
+/// rest, without one the wallet gets the whole escrow.
+pub fn expire_session(s: &SessionAccounts, args: ExpireSessionArgs) -> Instruction {
     ix(
         accounts::ExpireSession {
             session: s.session(),
@@ -148,11 +150,12 @@ pub fn expire_session(s: &SessionAccounts) -> Instruction {
             vault: address::vault(&s.wallet, &s.mint),
             mint: s.mint,
             rent_payer: s.rent_payer,
+            instructions: solana_instructions_sysvar_id(),
             settlement_authority: SETTLEMENT_AUTHORITY,
             policy_program: crate::POLICY_PROGRAM_ID,
             token_program: anchor_spl::token::ID,
         },
-        instruction::ExpireSession {},
+        instruction::ExpireSession { args },
     )
 }
 

@@ -4,17 +4,21 @@
 //! settlement, paying the provider the last voucher and returning the rest to the wallet. The
 //! agent reports it; when it does not (it crashed, or the provider closed on its own), this job
 //! finds the close on chain and records it. A session nobody closed by its expiry plus the
-//! payee's hour of grace is expired here with `expire_session`, which returns the whole deposit
-//! to the wallet. Sending `expire_session` twice cannot move money twice: the program refuses
-//! a session that is no longer open.
+//! payee's hour of grace is ended here with `expire_session`: with the highest voucher the agent
+//! reported, the provider is paid that and the rest returns to the wallet (the net settlement
+//! the provider did not claim); without one, the whole deposit returns. Sending it twice cannot
+//! move money twice: the program refuses a session that is no longer open.
 
 use anchor_lang::prelude::Pubkey;
 use mpppal_db::sessions::{self, Watched};
 use mpppal_db::{audit, outbox};
 use mpppal_settlement_program::constants::CLOSE_GRACE_SECONDS;
 use mpppal_settlement_program::events::SessionClosed;
+use mpppal_settlement_program::messages::voucher_message;
 use mpppal_settlement_program::state::{Session, SessionStatus};
+use mpppal_settlement_program::ExpireSessionArgs;
 use mpppal_solana::settlement_ix::{self, SessionAccounts};
+use mpppal_solana::signed::{ed25519_instruction, SignedMessage};
 use serde_json::json;
 use solana_signature::Signature;
 use solana_signer::Signer;
@@ -51,6 +55,8 @@ pub async fn run(ctx: &Ctx, session_id: &str) -> Result<(), Retry> {
         .map_err(|_| Retry(format!("the channel {} is malformed", s.channel_address)))?;
     let deadline = Instant::now() + ctx.config.confirm_wait;
     let mut sent: Option<Signature> = None;
+    // Cleared if the chain refuses the voucher: the deposit must come back all the same.
+    let mut with_voucher = true;
     loop {
         let on_chain = ctx
             .chain
@@ -77,9 +83,34 @@ pub async fn run(ctx: &Ctx, session_id: &str) -> Result<(), Retry> {
             payee: on_chain.payee,
             rent_payer: on_chain.rent_payer,
         };
+        let mut conn = ctx.db.acquire().await?;
+        let best = sessions::best_voucher(&mut conn, session_id).await?;
+        drop(conn);
+        let now = ctx.chain.clock().await?;
+        let voucher = best.filter(|v| {
+            with_voucher
+                && v.cumulative as u64 <= on_chain.deposit
+                && (v.expires_at == 0 || now <= v.expires_at)
+        });
+        let mut instructions = Vec::with_capacity(2);
+        let mut args = ExpireSessionArgs::default();
+        if let Some(v) = &voucher {
+            let signature = <[u8; 64]>::try_from(v.signature.as_slice())
+                .map_err(|_| Retry("a stored voucher signature is malformed".into()))?;
+            instructions.push(ed25519_instruction(&[SignedMessage {
+                signer: on_chain.signer,
+                message: voucher_message(&channel, v.cumulative as u64, v.expires_at).to_vec(),
+                signature,
+            }]));
+            args = ExpireSessionArgs {
+                cumulative: v.cumulative as u64,
+                voucher_expires_at: v.expires_at,
+            };
+        }
+        instructions.push(settlement_ix::expire_session(&accounts, args.clone()));
         let (blockhash, _) = ctx.chain.blockhash().await?;
         let tx = Transaction::new_signed_with_payer(
-            &[settlement_ix::expire_session(&accounts)],
+            &instructions,
             Some(&owner.pubkey()),
             &[&owner],
             blockhash,
@@ -87,10 +118,19 @@ pub async fn run(ctx: &Ctx, session_id: &str) -> Result<(), Retry> {
         tracing::info!(
             session_id,
             signature = %tx.signatures[0],
-            "session past its close window; expiring it"
+            paid = args.cumulative,
+            "session past its close window; ending it with the best voucher reported"
         );
         match ctx.chain.send(&tx).await {
             Ok(()) => sent = Some(tx.signatures[0]),
+            Err(ChainError::Rejected { detail, .. }) if voucher.is_some() => {
+                tracing::warn!(
+                    session_id,
+                    %detail,
+                    "the chain refused the session's voucher; returning the whole deposit"
+                );
+                with_voucher = false;
+            }
             // Closed by the payee since we looked, say: the next look tells.
             Err(ChainError::Rejected { detail, .. }) => {
                 return Err(Retry(format!("the chain refused expire_session: {detail}")));

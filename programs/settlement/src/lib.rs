@@ -65,11 +65,16 @@ pub mod settlement_program {
         instructions::session_close::handle(ctx, args)
     }
 
-    /// Returns the whole escrow of a session the payee did not close in time.
-    /// Authority: anyone, after `expires_at` plus the close grace period. Errors: `SessionNotOpen`,
-    /// `SessionStillClaimable`.
-    pub fn expire_session<'info>(ctx: Context<'info, ExpireSession<'info>>) -> Result<()> {
-        instructions::session_expire::handle(ctx)
+    /// Ends a session the payee did not close in time: pays the payee a voucher by the session's
+    /// signer if one is presented (Ed25519 instruction in the same transaction) and returns the
+    /// rest of the escrow, or all of it without one. Authority: anyone, after `expires_at` plus
+    /// the close grace period. Errors: `SessionNotOpen`, `SessionStillClaimable`,
+    /// `VoucherNotSigned`, `AmountExceedsDeposit`, `VoucherExpired`.
+    pub fn expire_session<'info>(
+        ctx: Context<'info, ExpireSession<'info>>,
+        args: ExpireSessionArgs,
+    ) -> Result<()> {
+        instructions::session_expire::handle(ctx, args)
     }
 
     /// Settles agent-signed payment receipts from one wallet to one recipient in one token

@@ -3,7 +3,7 @@
 use crate::support::*;
 use anchor_lang::AccountDeserialize;
 use mpppal_settlement_program::{
-    CloseSessionArgs, OpenSessionArgs, Session, SessionStatus, TopUpArgs,
+    CloseSessionArgs, ExpireSessionArgs, OpenSessionArgs, Session, SessionStatus, TopUpArgs,
 };
 use mpppal_solana::settlement_ix::{self, SessionAccounts};
 use mpppal_solana::signed::{ed25519_instruction, sign_voucher};
@@ -310,7 +310,7 @@ async fn close_refuses_forged_oversized_and_expired_vouchers() {
 #[tokio::test]
 async fn close_refuses_after_the_grace_period_and_expire_returns_everything() {
     let mut o = open(2 * USDC).await;
-    let expire = settlement_ix::expire_session(&o.s);
+    let expire = settlement_ix::expire_session(&o.s, ExpireSessionArgs::default());
     assert_eq!(
         error_code(o.f.chain.send(std::slice::from_ref(&expire), &[]).await),
         settle_err::STILL_CLAIMABLE
@@ -337,5 +337,59 @@ async fn close_refuses_after_the_grace_period_and_expire_returns_everything() {
     assert_eq!(
         error_code(o.f.chain.send(&[expire], &[]).await),
         settle_err::SESSION_NOT_OPEN
+    );
+}
+
+#[tokio::test]
+async fn expire_with_a_voucher_pays_it_and_returns_the_rest() {
+    let mut o = open(2 * USDC).await;
+    let voucher = |s: &SessionAccounts, signer: &Keypair, cumulative: u64, expires_at: i64| {
+        let ix = settlement_ix::expire_session(
+            s,
+            ExpireSessionArgs {
+                cumulative,
+                voucher_expires_at: expires_at,
+            },
+        );
+        let signed = sign_voucher(signer, &s.session(), cumulative, expires_at);
+        [ed25519_instruction(&[signed]), ix]
+    };
+    let agent = o.f.agent.insecure_clone();
+    // Not before the payee's window has passed, even with a voucher.
+    let early = voucher(&o.s, &agent, USDC, 0);
+    assert_eq!(
+        error_code(o.f.chain.send(&early, &[]).await),
+        settle_err::STILL_CLAIMABLE
+    );
+    o.f.chain.set_time(NOON + 2 * HOUR + 1).await;
+    // A voucher not by the session's signer, over the deposit, or expired is refused.
+    let stranger = Keypair::new();
+    let forged = voucher(&o.s, &stranger, USDC, 0);
+    assert_eq!(
+        error_code(o.f.chain.send(&forged, &[]).await),
+        settle_err::VOUCHER_NOT_SIGNED
+    );
+    let oversized = voucher(&o.s, &agent, 3 * USDC, 0);
+    assert_eq!(
+        error_code(o.f.chain.send(&oversized, &[]).await),
+        settle_err::EXCEEDS_DEPOSIT
+    );
+    let stale = voucher(&o.s, &agent, USDC, NOON + HOUR);
+    assert_eq!(
+        error_code(o.f.chain.send(&stale, &[]).await),
+        settle_err::VOUCHER_EXPIRED
+    );
+    // Anyone may present the agent's voucher: the payee gets it, the wallet the rest.
+    let fair = voucher(&o.s, &agent, 1_250_000, 0);
+    o.f.chain.send(&fair, &[]).await.unwrap();
+    assert_eq!(o.f.balance(&o.f.bob_usdc.clone()).await, 1_250_000);
+    assert_eq!(
+        o.f.balance(&o.f.vault.clone()).await,
+        100 * USDC - 1_250_000
+    );
+    let session = o.session().await;
+    assert_eq!(
+        (session.status, session.paid),
+        (SessionStatus::Expired, 1_250_000)
     );
 }

@@ -1,4 +1,8 @@
-//! `expire_session`: the payer's timeout path when the payee never closed.
+//! `expire_session`: the timeout path when the payee never closed. After the payee's window,
+//! anyone may end the session: with a voucher by the session's signer the payee is paid that
+//! voucher (the net settlement the payee did not claim) and the rest returns to the wallet;
+//! without one the whole escrow returns. The payee had the whole window to close with its best
+//! voucher, so a lower one presented now costs it only what it chose not to claim.
 
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
@@ -7,10 +11,21 @@ use mpppal_policy_program::program::PolicyProgram;
 use mpppal_policy_program::Wallet;
 
 use crate::constants::{CLOSE_GRACE_SECONDS, SETTLEMENT_AUTHORITY};
+use crate::ed25519::{is_signed, verified_messages};
 use crate::errors::SettlementError;
 use crate::escrow::{self, EscrowAccounts};
 use crate::events::SessionClosed;
+use crate::messages::voucher_message;
 use crate::state::{Session, SessionStatus};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, Default)]
+pub struct ExpireSessionArgs {
+    /// The voucher's cumulative amount paid to the payee; zero returns the whole escrow (no
+    /// voucher needed).
+    pub cumulative: u64,
+    /// The voucher's `expiresAt` (0 = none), part of the signed message.
+    pub voucher_expires_at: i64,
+}
 
 #[derive(Accounts)]
 pub struct ExpireSession<'info> {
@@ -27,7 +42,8 @@ pub struct ExpireSession<'info> {
     /// because a finished session's escrow no longer exists.
     #[account(mut)]
     pub escrow: UncheckedAccount<'info>,
-    /// CHECK: bound by `has_one`; nothing is paid to it when a session expires.
+    /// CHECK: bound by `has_one`; paid the voucher, if one is presented (SPL Token checks it).
+    #[account(mut)]
     pub payee_token_account: UncheckedAccount<'info>,
     #[account(mut, has_one = vault)]
     pub wallet: Box<Account<'info, Wallet>>,
@@ -38,6 +54,9 @@ pub struct ExpireSession<'info> {
     /// CHECK: receives the escrow account's rent; bound by `has_one` on the session.
     #[account(mut)]
     pub rent_payer: UncheckedAccount<'info>,
+    /// CHECK: the instructions sysvar, by address.
+    #[account(address = solana_instructions_sysvar::ID)]
+    pub instructions: UncheckedAccount<'info>,
     /// CHECK: this program's signing PDA, only passed on to the Policy Program.
     #[account(address = SETTLEMENT_AUTHORITY)]
     pub settlement_authority: UncheckedAccount<'info>,
@@ -45,7 +64,10 @@ pub struct ExpireSession<'info> {
     pub token_program: Program<'info, Token>,
 }
 
-pub(crate) fn handle<'info>(ctx: Context<'info, ExpireSession<'info>>) -> Result<()> {
+pub(crate) fn handle<'info>(
+    ctx: Context<'info, ExpireSession<'info>>,
+    args: ExpireSessionArgs,
+) -> Result<()> {
     let a = ctx.accounts;
     let now = Clock::get()?.unix_timestamp;
     require!(
@@ -56,6 +78,22 @@ pub(crate) fn handle<'info>(ctx: Context<'info, ExpireSession<'info>>) -> Result
         now > a.session.expires_at.saturating_add(CLOSE_GRACE_SECONDS),
         SettlementError::SessionStillClaimable
     );
+    require!(
+        args.cumulative <= a.session.deposit,
+        SettlementError::AmountExceedsDeposit
+    );
+    if args.cumulative > 0 {
+        require!(
+            args.voucher_expires_at == 0 || now <= args.voucher_expires_at,
+            SettlementError::VoucherExpired
+        );
+        let message = voucher_message(&a.session.key(), args.cumulative, args.voucher_expires_at);
+        let verified = verified_messages(&a.instructions.to_account_info())?;
+        require!(
+            is_signed(&verified, &a.session.signer, &message),
+            SettlementError::VoucherNotSigned
+        );
+    }
     let escrow_account = Account::<TokenAccount>::try_from(a.escrow.as_ref())?;
     let refunded = escrow::settle(
         EscrowAccounts {
@@ -70,7 +108,7 @@ pub(crate) fn handle<'info>(ctx: Context<'info, ExpireSession<'info>>) -> Result
             policy_program: &a.policy_program.to_account_info(),
             token_program: &a.token_program,
         },
-        0,
+        args.cumulative,
         now,
         SessionStatus::Expired,
     )?;
@@ -78,7 +116,7 @@ pub(crate) fn handle<'info>(ctx: Context<'info, ExpireSession<'info>>) -> Result
         session: a.session.key(),
         wallet: a.session.wallet,
         payee: a.session.payee,
-        paid: 0,
+        paid: args.cumulative,
         refunded,
         expired: true,
     });
