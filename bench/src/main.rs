@@ -11,9 +11,9 @@
 //!   INSERT into the same table (needs PostgreSQL: `DATABASE_URL`, default the local server).
 //! - `ingest-http`: the same through the whole `POST /v1/receipts` endpoint (signed requests,
 //!   Ed25519 per receipt) vs the raw INSERT (needs PostgreSQL and Redis).
-//! - `settle`: transfers settled per minute by the API and the settlement worker on the embedded
-//!   chain, and their creation-to-settlement latency (p50, p99), vs the same payments sent
-//!   directly to the same chain (needs PostgreSQL and Redis).
+//! - `settle`: transfers and deferred receipts settled per minute by the API and the settlement
+//!   worker on the embedded chain, with creation- (report-) to-settlement latency (p50, p99), vs
+//!   the same payments sent directly to the same chain (needs PostgreSQL and Redis).
 //!
 //! Run: `cargo run -p mpppal-bench --release -- [voucher|session|latency|ingest|ingest-http|settle]`
 //! (all by default).
