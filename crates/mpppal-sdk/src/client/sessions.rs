@@ -32,6 +32,9 @@ pub(super) type Slot = Arc<tokio::sync::Mutex<Option<OpenSession>>>;
 pub struct OpenSession {
     pub(super) challenge: PaymentChallenge,
     pub(super) accounts: SessionAccounts,
+    /// The session account (`accounts.session()`), derived once: finding a program address
+    /// costs tens of microseconds, and every voucher names it.
+    pub(super) channel: Pubkey,
     pub(super) price: u64,
     pub(super) deposit: u64,
     pub(super) cumulative: u64,
@@ -44,7 +47,7 @@ pub struct OpenSession {
 
 impl OpenSession {
     pub fn channel(&self) -> Pubkey {
-        self.accounts.session()
+        self.channel
     }
 }
 
@@ -187,10 +190,11 @@ impl PayingClient {
             },
         );
         let transaction = self.agent_transaction(&[open], &fee_payer).await?;
+        let channel = accounts.session();
         let authorization = self.credential(
             &challenge,
             SessionAction::Open {
-                channel_id: accounts.session().to_string(),
+                channel_id: channel.to_string(),
                 wallet: self.wallet.wallet.to_string(),
                 session_id: accounts.session_id.to_string(),
                 deposit_amount: deposit.to_string(),
@@ -212,13 +216,14 @@ impl PayingClient {
         }
         self.reporter
             .session(SessionEvent::Opened {
-                channel: accounts.session().to_string(),
+                channel: channel.to_string(),
                 url: url.clone(),
             })
             .await;
         *held = Some(OpenSession {
             challenge,
             accounts,
+            channel,
             price,
             deposit,
             cumulative: 0,
@@ -274,13 +279,14 @@ impl PayingClient {
         if session.cumulative + session.price > session.deposit {
             self.top_up(session).await?;
         }
+        let channel = session.channel.to_string();
         for attempt in 0..2 {
             let next = session.cumulative + session.price;
-            let voucher = SignedVoucher::sign(&self.wallet.agent, &session.channel(), next, 0);
+            let voucher = SignedVoucher::sign(&self.wallet.agent, &session.channel, next, 0);
             let authorization = self.credential(
                 &session.challenge,
                 SessionAction::Voucher {
-                    channel_id: session.channel().to_string(),
+                    channel_id: channel.clone(),
                     voucher: voucher.clone(),
                 },
             )?;
@@ -291,7 +297,7 @@ impl PayingClient {
                 s if s.is_success() => {
                     self.reporter
                         .session(SessionEvent::Voucher {
-                            channel: session.channel().to_string(),
+                            channel: channel.clone(),
                             cumulative: next,
                             expires_at: voucher.voucher.expires_at.unwrap_or(0),
                             signature: voucher.signature.clone(),
