@@ -39,6 +39,9 @@ pub struct OpenSession {
     pub(super) deposit: u64,
     pub(super) cumulative: u64,
     pub(super) last_voucher: Option<SignedVoucher>,
+    /// The next voucher (for `cumulative + price`), signed while the previous request was on the
+    /// wire so that signing is off the next request's path.
+    pub(super) ahead: Option<(u64, SignedVoucher)>,
     pub(super) fee_payer: Pubkey,
     pub(super) url: String,
     /// When a request last went through it (opening counts).
@@ -228,6 +231,7 @@ impl PayingClient {
             deposit,
             cumulative: 0,
             last_voucher: None,
+            ahead: None,
             fee_payer,
             url,
             last_used: std::time::Instant::now(),
@@ -282,7 +286,10 @@ impl PayingClient {
         let channel = session.channel.to_string();
         for attempt in 0..2 {
             let next = session.cumulative + session.price;
-            let voucher = SignedVoucher::sign(&self.wallet.agent, &session.channel, next, 0);
+            let voucher = match session.ahead.take() {
+                Some((cumulative, signed)) if cumulative == next => signed,
+                _ => SignedVoucher::sign(&self.wallet.agent, &session.channel, next, 0),
+            };
             let authorization = self.credential(
                 &session.challenge,
                 SessionAction::Voucher {
@@ -292,9 +299,19 @@ impl PayingClient {
             )?;
             let retry = request.try_clone().ok_or(PayError::NotReplayable)?;
             let url = retry.url().to_string();
-            let response = self.send_with(retry, &authorization, via).await?;
+            // The following voucher is signed while this request is on the wire.
+            let after = next + session.price;
+            let (agent, channel_key) = (&self.wallet.agent, session.channel);
+            let (response, signed_ahead) = tokio::join!(
+                self.send_with(retry, &authorization, via),
+                async move { SignedVoucher::sign(agent, &channel_key, after, 0) }
+            );
+            let response = response?;
             match response.status() {
                 s if s.is_success() => {
+                    if after <= session.deposit {
+                        session.ahead = Some((after, signed_ahead));
+                    }
                     self.reporter
                         .session(SessionEvent::Voucher {
                             channel: channel.clone(),
