@@ -302,10 +302,10 @@ impl PayingClient {
             // The following voucher is signed while this request is on the wire.
             let after = next + session.price;
             let (agent, channel_key) = (&self.wallet.agent, session.channel);
-            let (response, signed_ahead) = tokio::join!(
-                self.send_with(retry, &authorization, via),
-                async move { SignedVoucher::sign(agent, &channel_key, after, 0) }
-            );
+            let (response, signed_ahead) =
+                tokio::join!(self.send_with(retry, &authorization, via), async move {
+                    SignedVoucher::sign(agent, &channel_key, after, 0)
+                });
             let response = response?;
             match response.status() {
                 s if s.is_success() => {
