@@ -128,3 +128,39 @@ async fn provider_submitted_payments_are_confirmed_or_expire(pool: PgPool) {
         2
     );
 }
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn nothing_new_is_signed_for_a_payment_whose_transaction_expired(pool: PgPool) {
+    let w = world(pool).await;
+    w.fund_owner().await;
+    let account = w
+        .account(json!({"maxSingleTransfer": USDC, "maxDailySpend": 5 * USDC}))
+        .await;
+    let id = account["accountId"].as_str().unwrap().to_string();
+    let (key_id, secret) = w.agent_key().await;
+    let agent = Signed::new(&w.api.base, &key_id, &secret);
+    let request = json!({
+        "challengeId": "ch-late",
+        "feePayer": anchor_lang::prelude::Pubkey::new_unique().to_string(),
+        "recipient": anchor_lang::prelude::Pubkey::new_unique().to_string(),
+        "legs": [{"destination": anchor_lang::prelude::Pubkey::new_unique().to_string(), "amount": 10_000}],
+        "expiresAt": support::now() + 300,
+    });
+    let path = format!("/v1/accounts/{id}/transactions");
+    let (status, handed) = agent.call("POST", &path, Some(&request), None).await;
+    assert_eq!(status, 201, "{handed}");
+    // No worker has decided yet whether it landed: a second live transaction could pay twice.
+    w.chain().await.advance_blocks(152).await;
+    let (status, problem) = agent.call("POST", &path, Some(&request), None).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("transaction_expired")),
+        "{problem}"
+    );
+    assert_eq!(
+        w.count("SELECT count(*) FROM transfers WHERE tx_attempts = 1")
+            .await,
+        1,
+        "one transaction was ever handed out"
+    );
+}
