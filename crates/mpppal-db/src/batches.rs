@@ -26,25 +26,33 @@ pub async fn expire_accepted(conn: &mut PgConnection) -> Result<u64, sqlx::Error
     Ok(expired.len() as u64)
 }
 
-/// Groups up to `limit` accepted receipts, oldest first, into batches of at most `per_batch`
+/// Groups the `limit` oldest accepted receipts into batches of at most `per_batch`
 /// receipts from one account to one recipient, and queues one settlement job per batch, all in
-/// the caller's transaction. Receipts another former holds are skipped, not waited for. The new
+/// the caller's transaction. Receipts another worker is batching are skipped, not waited for. The new
 /// batches' ids.
 pub async fn form(
     conn: &mut PgConnection,
     per_batch: usize,
     limit: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let waiting = sqlx::query!(
+    // The oldest first, so no account waits behind another's stream of receipts; grouped after.
+    let mut waiting = sqlx::query!(
         "SELECT receipt_id, account_id, recipient FROM receipts
          WHERE status = 'accepted' AND expires_at > now()
-         ORDER BY account_id, recipient, receipt_id
+         ORDER BY receipt_id
          LIMIT $1
          FOR UPDATE SKIP LOCKED",
         limit
     )
     .fetch_all(&mut *conn)
     .await?;
+    waiting.sort_by(|a, b| {
+        (&a.account_id, &a.recipient, a.receipt_id).cmp(&(
+            &b.account_id,
+            &b.recipient,
+            b.receipt_id,
+        ))
+    });
     let mut batches = Vec::new();
     let mut at = 0;
     while at < waiting.len() {
