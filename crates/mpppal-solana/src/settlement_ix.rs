@@ -5,8 +5,8 @@ use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::{InstructionData, ToAccountMetas};
 use mpppal_settlement_program::constants::SETTLEMENT_AUTHORITY;
 use mpppal_settlement_program::{
-    accounts, instruction, BatchReceipt, CloseSessionArgs, ExpireSessionArgs, OpenSessionArgs,
-    SettleBatchArgs, TopUpArgs, TransferArgs,
+    accounts, instruction, CloseSessionArgs, ExpireSessionArgs, OpenSessionArgs, TopUpArgs,
+    TransferArgs,
 };
 
 use crate::address;
@@ -159,39 +159,18 @@ pub fn expire_session(s: &SessionAccounts, args: ExpireSessionArgs) -> Instructi
     )
 }
 
-/// One receipt to settle: the signed fields other than the parties and the mint.
-#[derive(Clone, Copy, Debug)]
-pub struct ReceiptToSettle {
-    pub amount: u64,
-    pub expires_at: i64,
-    pub challenge_hash: [u8; 32],
-    pub category: [u8; 32],
-}
-
-/// Settles receipts from `wallet` to `recipient`; put their Ed25519 instruction
-/// ([`crate::signed::ed25519_instruction`]) in the same transaction.
+/// Settles the receipts whose challenge hashes are `challenge_hashes` from `wallet` to
+/// `recipient`: the program reads them from the Ed25519 instruction
+/// ([`crate::signed::ed25519_instruction`]) that must carry their signed messages, in the same
+/// order, in the same transaction.
 pub fn settle_batch(
     settler: &Pubkey,
     owner_cosigner: Option<Pubkey>,
     wallet: &Pubkey,
     mint: &Pubkey,
     recipient: &Pubkey,
-    receipts: &[ReceiptToSettle],
+    challenge_hashes: &[[u8; 32]],
 ) -> Instruction {
-    let mut records = Vec::with_capacity(receipts.len());
-    let receipts = receipts
-        .iter()
-        .map(|r| {
-            let (record, _) = address::receipt_record(wallet, &r.challenge_hash);
-            records.push(AccountMeta::new(record, false));
-            BatchReceipt {
-                amount: r.amount,
-                expires_at: r.expires_at,
-                challenge_hash: r.challenge_hash,
-                category: r.category,
-            }
-        })
-        .collect();
     let mut instruction = ix(
         accounts::SettleBatch {
             settler: *settler,
@@ -207,11 +186,14 @@ pub fn settle_batch(
             token_program: anchor_spl::token::ID,
             system_program: anchor_lang::system_program::ID,
         },
-        instruction::SettleBatch {
-            args: SettleBatchArgs { receipts },
-        },
+        instruction::SettleBatch {},
     );
-    instruction.accounts.extend(records);
+    instruction
+        .accounts
+        .extend(challenge_hashes.iter().map(|hash| {
+            let (record, _) = address::receipt_record(wallet, hash);
+            AccountMeta::new(record, false)
+        }));
     instruction
 }
 

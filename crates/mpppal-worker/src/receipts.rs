@@ -13,7 +13,7 @@ use mpppal_db::batches::{self, Batch, BatchAttempt, Verdict};
 use mpppal_db::{audit, budget, outbox};
 use mpppal_settlement_program::events::ReceiptSkipped;
 use mpppal_settlement_program::instructions::batch_settle::MAX_BATCH;
-use mpppal_solana::settlement_ix::{self, ReceiptToSettle};
+use mpppal_solana::settlement_ix;
 use mpppal_solana::signed::{ed25519_instruction, Receipt, SignedMessage};
 use mpppal_solana::{address, token_ix};
 use serde_json::json;
@@ -244,15 +244,7 @@ fn transaction(
             ..s.clone()
         })
         .collect();
-    let list: Vec<ReceiptToSettle> = receipts
-        .iter()
-        .map(|(_, r)| ReceiptToSettle {
-            amount: r.amount,
-            expires_at: r.expires_at,
-            challenge_hash: r.challenge_hash,
-            category: r.category,
-        })
-        .collect();
+    let hashes: Vec<[u8; 32]> = receipts.iter().map(|(_, r)| r.challenge_hash).collect();
     let instructions = [
         token_ix::create_token_account(&settler.pubkey(), &first.recipient, &first.mint),
         ed25519_instruction(&signed),
@@ -264,7 +256,7 @@ fn transaction(
             &first.wallet,
             &first.mint,
             &first.recipient,
-            &list,
+            &hashes,
         ),
     ];
     Transaction::new_signed_with_payer(

@@ -33,7 +33,8 @@ pub enum SettlementError {
     /// 7008
     #[msg("The payee may still close this session")]
     SessionStillClaimable,
-    /// 7009
+    /// 7009. No longer raised: `settle_batch` reads its receipts from the verified signatures
+    /// (ADR 0018); kept so that the codes after it stay the same.
     #[msg("No Ed25519 signature by the wallet's agent over this receipt")]
     ReceiptNotSigned,
     /// 7010

@@ -78,14 +78,13 @@ pub mod settlement_program {
     }
 
     /// Settles agent-signed payment receipts from one wallet to one recipient in one token
-    /// transfer. Each receipt is used once (a receipt record PDA); a receipt already settled or
-    /// refused by the policy is skipped and reported in an event. Authority: anyone (the settler
-    /// pays the records' rent). Errors: `ReceiptNotSigned`, `ReceiptRecordMismatch`.
-    pub fn settle_batch<'info>(
-        ctx: Context<'info, SettleBatch<'info>>,
-        args: SettleBatchArgs,
-    ) -> Result<()> {
-        instructions::batch_settle::handle(ctx, args)
+    /// transfer: the receipts are read from the Ed25519 instruction(s) of the transaction (the
+    /// agent's receipt messages for this wallet, recipient and mint). Each receipt is used once (a
+    /// receipt record PDA); a receipt already settled or refused by the policy is skipped and
+    /// reported in an event. Authority: anyone (the settler pays the records' rent). Errors:
+    /// `BatchSize` (no such receipt, or more than 16), `ReceiptRecordMismatch`.
+    pub fn settle_batch<'info>(ctx: Context<'info, SettleBatch<'info>>) -> Result<()> {
+        instructions::batch_settle::handle(ctx)
     }
 
     /// Closes the record of an expired receipt and returns its rent; an expired receipt can no

@@ -50,6 +50,37 @@ pub fn receipt_message(
     m
 }
 
+/// The fields of a receipt message, as [`receipt_message`] lays them out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReceiptFields {
+    pub wallet: Pubkey,
+    pub recipient: Pubkey,
+    pub mint: Pubkey,
+    pub amount: u64,
+    pub expires_at: i64,
+    pub challenge_hash: [u8; 32],
+    pub category: [u8; CATEGORY_LEN],
+}
+
+/// Reads a receipt message back; `None` for anything that is not one (a voucher, say).
+pub fn parse_receipt(message: &[u8]) -> Option<ReceiptFields> {
+    if message.len() != RECEIPT_LEN || message[..2] != [0x52, 0x01] {
+        return None;
+    }
+    let key = |at: usize| Pubkey::try_from(&message[at..at + 32]).ok();
+    let bytes32 = |at: usize| <[u8; 32]>::try_from(&message[at..at + 32]).ok();
+    let eight = |at: usize| <[u8; 8]>::try_from(&message[at..at + 8]).ok();
+    Some(ReceiptFields {
+        wallet: key(2)?,
+        recipient: key(34)?,
+        mint: key(66)?,
+        amount: u64::from_le_bytes(eight(98)?),
+        expires_at: i64::from_le_bytes(eight(106)?),
+        challenge_hash: bytes32(114)?,
+        category: bytes32(146)?,
+    })
+}
+
 /// A category name as a receipt carries it: UTF-8 padded with zero bytes; no category is all
 /// zeros. `None` when the name is longer than 32 bytes or contains a zero byte.
 pub fn encode_category(category: Option<&str>) -> Option<[u8; CATEGORY_LEN]> {
@@ -95,6 +126,35 @@ mod tests {
         assert_eq!(&m[2..34], &[9; 32]);
         assert_eq!(&m[34..42], &[0x02, 0x01, 0, 0, 0, 0, 0, 0]);
         assert_eq!(&m[42..50], &[0xff; 8]);
+    }
+
+    #[test]
+    fn a_receipt_reads_back_and_nothing_else_does() {
+        let fields = ReceiptFields {
+            wallet: Pubkey::new_from_array([1; 32]),
+            recipient: Pubkey::new_from_array([2; 32]),
+            mint: Pubkey::new_from_array([3; 32]),
+            amount: 7,
+            expires_at: -8,
+            challenge_hash: [4; 32],
+            category: encode_category(Some("data")).unwrap(),
+        };
+        let m = receipt_message(
+            &fields.wallet,
+            &fields.recipient,
+            &fields.mint,
+            fields.amount,
+            fields.expires_at,
+            &fields.challenge_hash,
+            &fields.category,
+        );
+        assert_eq!(parse_receipt(&m), Some(fields));
+        assert_eq!(parse_receipt(&m[..177]), None);
+        let voucher = voucher_message(&fields.wallet, 1, 0);
+        assert_eq!(parse_receipt(&voucher), None);
+        let mut other = m;
+        other[1] = 0x02;
+        assert_eq!(parse_receipt(&other), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use crate::support::*;
 use anchor_lang::AccountDeserialize;
 use mpppal_settlement_program::ReceiptRecord;
-use mpppal_solana::settlement_ix::{self, ReceiptToSettle};
+use mpppal_solana::settlement_ix;
 use mpppal_solana::signed::{
     category_field, challenge_hash, ed25519_instruction, Receipt, SignedMessage,
 };
@@ -23,13 +23,8 @@ fn receipt(f: &Fixture, amount: u64, challenge: &str) -> Receipt {
     }
 }
 
-fn to_settle(r: &Receipt) -> ReceiptToSettle {
-    ReceiptToSettle {
-        amount: r.amount,
-        expires_at: r.expires_at,
-        challenge_hash: r.challenge_hash,
-        category: r.category,
-    }
+fn hash_of(r: &Receipt) -> [u8; 32] {
+    r.challenge_hash
 }
 
 async fn settle(
@@ -38,7 +33,7 @@ async fn settle(
     signed: &[SignedMessage],
 ) -> Result<(), solana_program_test::BanksClientError> {
     let settler = f.chain.payer().pubkey();
-    let list: Vec<_> = receipts.iter().map(to_settle).collect();
+    let list: Vec<_> = receipts.iter().map(hash_of).collect();
     let ix =
         settlement_ix::settle_batch(&settler, None, &f.wallet, &f.mint(), &f.bob.pubkey(), &list);
     f.chain.send(&[ed25519_instruction(signed), ix], &[]).await
@@ -149,7 +144,7 @@ async fn receipts_carry_the_category_a_policy_asks_for() {
 async fn a_receipt_twice_in_one_batch_pays_once() {
     let mut f = fixture().await;
     let r = receipt(&f, 3_000, "dup");
-    let signed = signed_by(&f.agent, &[r]);
+    let signed = signed_by(&f.agent, &[r, r]);
     settle(&mut f, &[r, r], &signed).await.unwrap();
     assert_eq!(f.balance(&f.bob_usdc.clone()).await, 3_000);
 }
@@ -179,7 +174,7 @@ async fn a_receipt_record_at_a_non_canonical_address_is_refused() {
         &f.wallet,
         &f.mint(),
         &f.bob.pubkey(),
-        &[to_settle(&r)],
+        &[hash_of(&r)],
     );
     let last = ix.accounts.len() - 1;
     ix.accounts[last].pubkey = other;
@@ -202,21 +197,23 @@ async fn skips_expired_receipts() {
 }
 
 #[tokio::test]
-async fn refuses_receipts_not_signed_by_the_agent_or_altered() {
+async fn only_the_agents_receipts_for_this_recipient_settle() {
     let mut f = fixture().await;
     let r = receipt(&f, 1_000, "x");
+    // Signed by someone else: not a receipt of this wallet's, so there is nothing to settle.
     let mallory = Keypair::new();
     assert_eq!(
         error_code(settle(&mut f, &[r], &signed_by(&mallory, &[r])).await),
-        settle_err::RECEIPT_NOT_SIGNED
+        settle_err::BATCH_SIZE
     );
+    // Altered after signing: the runtime's Ed25519 check fails the whole transaction.
     let signed = signed_by(&f.agent, &[r]);
-    let inflated = Receipt { amount: 2_000, ..r };
-    assert_eq!(
-        error_code(settle(&mut f, &[inflated], &signed).await),
-        settle_err::RECEIPT_NOT_SIGNED
-    );
-    // Signed for another recipient, settled to Bob.
+    let inflated = SignedMessage {
+        message: Receipt { amount: 2_000, ..r }.message(),
+        ..signed[0].clone()
+    };
+    assert!(settle(&mut f, &[r], &[inflated]).await.is_err());
+    // Signed for another recipient, settled to Bob: not a receipt of this batch.
     let for_carol = Receipt {
         recipient: Pubkey::new_unique(),
         ..r
@@ -224,7 +221,7 @@ async fn refuses_receipts_not_signed_by_the_agent_or_altered() {
     let signed_for_carol = signed_by(&f.agent, &[for_carol]);
     assert_eq!(
         error_code(settle(&mut f, &[r], &signed_for_carol).await),
-        settle_err::RECEIPT_NOT_SIGNED
+        settle_err::BATCH_SIZE
     );
     assert_eq!(f.balance(&f.bob_usdc.clone()).await, 0);
 }
@@ -245,7 +242,7 @@ async fn refuses_empty_batches_and_wrong_record_accounts() {
         &f.wallet,
         &f.mint(),
         &f.bob.pubkey(),
-        &[to_settle(&r)],
+        &[hash_of(&r)],
     );
     let last = ix.accounts.len() - 1;
     ix.accounts[last].pubkey = Pubkey::new_unique();

@@ -9,7 +9,7 @@ use crate::support::*;
 use mpppal_policy_program::TransferArgs;
 use mpppal_settlement_program::{CloseSessionArgs, OpenSessionArgs};
 use mpppal_solana::policy_ix::PaymentAccounts;
-use mpppal_solana::settlement_ix::{self, ReceiptToSettle, SessionAccounts};
+use mpppal_solana::settlement_ix::{self, SessionAccounts};
 use mpppal_solana::signed::{challenge_hash, ed25519_instruction, sign_voucher, Receipt};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -126,15 +126,7 @@ async fn compute_units_per_instruction() {
         })
         .collect();
     let signed: Vec<_> = receipts.iter().map(|r| r.sign(&agent)).collect();
-    let list: Vec<_> = receipts
-        .iter()
-        .map(|r| ReceiptToSettle {
-            amount: r.amount,
-            expires_at: r.expires_at,
-            challenge_hash: r.challenge_hash,
-            category: r.category,
-        })
-        .collect();
+    let list: Vec<_> = receipts.iter().map(|r| r.challenge_hash).collect();
     let settle = settlement_ix::settle_batch(
         &payer.pubkey(),
         None,

@@ -4,7 +4,7 @@ use crate::support::*;
 use mpppal_solana::method::charge::ValidCharge;
 use mpppal_solana::method::receipt::{check_receipt, sign_receipt, ReceiptContext};
 use mpppal_solana::method::Network;
-use mpppal_solana::settlement_ix::{self, ReceiptToSettle};
+use mpppal_solana::settlement_ix;
 use mpppal_solana::signed::{ed25519_instruction, SignedMessage};
 use solana_signer::Signer;
 
@@ -47,12 +47,7 @@ async fn a_receipt_the_paywall_accepts_is_one_the_chain_settles() {
         &f.wallet,
         &f.mint(),
         &f.bob.pubkey(),
-        &[ReceiptToSettle {
-            amount: r.amount,
-            expires_at: r.expires_at,
-            challenge_hash: r.challenge_hash,
-            category: r.category,
-        }],
+        &[r.challenge_hash],
     );
     let signed = SignedMessage {
         signer: agent.pubkey(),

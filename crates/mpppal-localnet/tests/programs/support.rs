@@ -138,7 +138,6 @@ pub mod settle_err {
     pub const VOUCHER_EXPIRED: u32 = 7006;
     pub const CLOSE_WINDOW_PASSED: u32 = 7007;
     pub const STILL_CLAIMABLE: u32 = 7008;
-    pub const RECEIPT_NOT_SIGNED: u32 = 7009;
     pub const RECORD_MISMATCH: u32 = 7010;
     pub const RECEIPT_NOT_EXPIRED: u32 = 7011;
     pub const BATCH_SIZE: u32 = 7012;
