@@ -120,6 +120,11 @@ impl Chain {
             .map_err(|e| unavailable(&e))
     }
 
+    /// The node's current slot (at the client's commitment).
+    pub async fn slot(&self) -> Result<u64, Problem> {
+        self.rpc.get_slot().await.map_err(|e| unavailable(&e))
+    }
+
     /// The current block height: a transaction whose last valid height is below it cannot land.
     pub async fn block_height(&self) -> Result<u64, Problem> {
         self.rpc

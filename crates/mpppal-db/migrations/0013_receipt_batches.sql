@@ -35,3 +35,7 @@ ALTER TABLE receipts
     ADD CHECK ((status = 'rejected') = (rejection_reason IS NOT NULL)),
     ADD CHECK ((status = 'settled') = (settled_at IS NOT NULL));
 CREATE INDEX receipts_batch ON receipts (batch_id) WHERE batch_id IS NOT NULL;
+
+-- The slot in which a transaction was handed out for a provider to submit (pull mode): the
+-- worker's search for it on chain goes back to there, however busy the wallet.
+ALTER TABLE transfers ADD COLUMN tx_slot BIGINT;

@@ -171,6 +171,8 @@ pub struct HandedOut {
     /// The wallet nonce of its first payment.
     pub nonce: i64,
     pub last_valid_height: i64,
+    /// A slot no later than the one it was signed in: it cannot have landed before.
+    pub slot: i64,
 }
 
 /// The transaction handed out for `transfer_id`, if any.
@@ -179,7 +181,7 @@ pub async fn handed_out(
     transfer_id: &str,
 ) -> Result<Option<HandedOut>, sqlx::Error> {
     let row = sqlx::query!(
-        "SELECT tx_raw, tx_nonce, tx_last_valid_height FROM transfers
+        "SELECT tx_raw, tx_nonce, tx_last_valid_height, tx_slot FROM transfers
          WHERE transfer_id = $1 AND payment_request IS NOT NULL",
         transfer_id
     )
@@ -190,6 +192,8 @@ pub async fn handed_out(
             raw: r.tx_raw?,
             nonce: r.tx_nonce?,
             last_valid_height: r.tx_last_valid_height?,
+            // Rows from before the slot was kept: search the whole history.
+            slot: r.tx_slot.unwrap_or(0),
         })
     }))
 }
@@ -202,12 +206,14 @@ pub async fn hand_out(
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE transfers
-         SET tx_raw = $2, tx_nonce = $3, tx_last_valid_height = $4, tx_attempts = tx_attempts + 1
+         SET tx_raw = $2, tx_nonce = $3, tx_last_valid_height = $4, tx_slot = $5,
+             tx_attempts = tx_attempts + 1
          WHERE transfer_id = $1 AND status = 'pending'",
         transfer_id,
         handed.raw,
         handed.nonce,
-        handed.last_valid_height
+        handed.last_valid_height,
+        handed.slot
     )
     .execute(conn)
     .await

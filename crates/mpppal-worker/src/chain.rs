@@ -274,6 +274,47 @@ impl Chain {
             .collect())
     }
 
+    /// Every transaction that named `address` in slot `from_slot` or later, newest first: each
+    /// signature and whether it succeeded. Pages through the node's history, 1,000 at a time.
+    pub async fn history_since(
+        &self,
+        address: &Pubkey,
+        from_slot: u64,
+    ) -> Result<Vec<(Signature, bool)>, ChainError> {
+        const PAGE: usize = 1000;
+        let mut found = Vec::new();
+        let mut before = None;
+        loop {
+            let page = self
+                .rpc
+                .get_signatures_for_address_with_config(
+                    address,
+                    GetConfirmedSignaturesForAddress2Config {
+                        before,
+                        until: None,
+                        limit: Some(PAGE),
+                        commitment: Some(CommitmentConfig::confirmed()),
+                    },
+                )
+                .await
+                .map_err(unavailable)?;
+            let full = page.len() == PAGE;
+            for entry in page {
+                if entry.slot < from_slot {
+                    return Ok(found);
+                }
+                let Ok(signature) = Signature::from_str(&entry.signature) else {
+                    continue;
+                };
+                before = Some(signature);
+                found.push((signature, entry.err.is_none()));
+            }
+            if !full {
+                return Ok(found);
+            }
+        }
+    }
+
     /// Whether the node says it is healthy, and its slot.
     pub async fn health(&self) -> Result<u64, ChainError> {
         self.rpc.get_health().await.map_err(unavailable)?;

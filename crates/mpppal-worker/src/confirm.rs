@@ -2,8 +2,8 @@
 //! mode; ADR 0018). MPPPal signed the transaction for the agent and handed it out; the provider
 //! adds its fee-payer signature and sends it, so the transaction's id (the fee payer's
 //! signature) is unknown here. The agent's signature is known, and is in the landed transaction
-//! exactly when it is the message MPPPal signed: the job looks for it among the wallet's recent
-//! transactions.
+//! exactly when it is the message MPPPal signed: the job looks for it among all the wallet's
+//! transactions since the slot in which the transaction was handed out.
 //!
 //! Landed and succeeded: settled. Landed and failed: failed (a processed signature never lands
 //! again). Not found once the transaction can no longer land (its expiry read before the
@@ -22,9 +22,6 @@ use crate::{outcome, Ctx, Retry};
 
 /// The job kind; its subject is the transfer id.
 pub const JOB: &str = "transfer.confirm";
-
-/// Recent transactions of the wallet searched for the handed-out one.
-const HISTORY: usize = 200;
 
 /// What the search found.
 enum Found {
@@ -52,7 +49,7 @@ pub async fn run(ctx: &Ctx, transfer_id: &str) -> Result<(), Retry> {
         let agent_signature = agent_signature(&handed)?;
         let expired = ctx.chain.block_height().await? > handed.last_valid_height as u64
             || !blockhash_valid(ctx, &handed.raw).await?;
-        match search(ctx, &wallet, &agent_signature, &mut examined).await? {
+        match search(ctx, &wallet, &handed, &agent_signature, &mut examined).await? {
             Found::Landed {
                 signature,
                 ok: true,
@@ -88,14 +85,19 @@ fn agent_signature(handed: &HandedOut) -> Result<Signature, Retry> {
         .ok_or_else(|| Retry("a handed-out transaction carries no signature".into()))
 }
 
-/// Looks for a recent transaction of `wallet` carrying `agent_signature`.
+/// Looks for a transaction of `wallet` since the hand-out carrying `agent_signature`.
 async fn search(
     ctx: &Ctx,
     wallet: &Pubkey,
+    handed: &HandedOut,
     agent_signature: &Signature,
     examined: &mut HashSet<Signature>,
 ) -> Result<Found, Retry> {
-    for (signature, ok) in ctx.chain.history(wallet, HISTORY).await? {
+    let since = ctx
+        .chain
+        .history_since(wallet, handed.slot.max(0) as u64)
+        .await?;
+    for (signature, ok) in since {
         if !examined.insert(signature) {
             continue;
         }

@@ -202,6 +202,8 @@ async fn sign(
             },
         ));
     }
+    // Read before the blockhash: the transaction cannot land in an earlier slot.
+    let slot = deps.chain.slot().await?;
     let (blockhash, last_valid_height) = deps.chain.blockhash_until().await?;
     let mut transaction =
         solana_transaction::Transaction::new_with_payer(&instructions, Some(&fee_payer));
@@ -218,6 +220,7 @@ async fn sign(
             raw: bytes.clone(),
             nonce: on_chain.nonce as i64,
             last_valid_height: last_valid_height as i64,
+            slot: slot as i64,
         },
     )
     .await
