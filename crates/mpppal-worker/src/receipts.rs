@@ -30,7 +30,7 @@ use crate::settle::{blockhash_valid, owner_key, resend, wait};
 use crate::{outcome, Ctx, Retry};
 
 /// The most a Solana transaction may weigh on the wire.
-const MAX_TRANSACTION_BYTES: u64 = 1232;
+const MAX_TRANSACTION_BYTES: u64 = mpppal_solana::method::payload::MAX_TRANSACTION_BYTES as u64;
 
 /// Most accepted receipts one pass of the batcher takes.
 const FORM_LIMIT: i64 = 2000;
