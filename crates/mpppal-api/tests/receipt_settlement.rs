@@ -246,3 +246,44 @@ async fn receipts_settle_in_batches_exactly_once(pool: PgPool) {
     assert_eq!(w.token_balance(&vault).await, 5 * USDC - 1_000_000);
     assert_eq!(w.count(&unfinished).await, 0);
 }
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn receipts_wait_for_funds_when_the_vault_is_short(pool: PgPool) {
+    let w = world(pool).await;
+    w.fund_owner().await;
+    let agent = w.receipt_agent(100_000).await;
+    let mint = w.mint().await;
+    let provider = Pubkey::new_unique();
+    let report = json!({ "receipts": [signed(&agent, &mint, &provider, "short", 300_000)] });
+    let (status, answer) = w
+        .api
+        .call("POST", "/v1/receipts", Some(&report), None)
+        .await;
+    assert_eq!(status, 200, "{answer}");
+
+    let mut config = test_config(w.rpc.url().as_str());
+    config.batch_every = Duration::from_millis(100);
+    let _worker = start(&w, config).await;
+    // The vault cannot cover it: the batch is refused, the receipt is not.
+    eventually(30, "a batch the vault could not cover", || async {
+        w.count("SELECT count(*) FROM receipt_batches WHERE status = 'failed' AND failure_reason LIKE '%wait for funds%'")
+            .await
+            >= 1
+    })
+    .await;
+    let outcomes = w.outcomes().await;
+    assert_ne!(outcomes["short"].0, "rejected", "{outcomes:?}");
+    assert_eq!(w.usdc(&provider).await, 0);
+
+    // Funds arrive: the receipt settles, once.
+    w.faucet(&agent.wallet.to_string(), USDC).await;
+    eventually(
+        30,
+        "the receipt to settle once the vault is funded",
+        || async { w.outcomes().await["short"].0 == "settled" },
+    )
+    .await;
+    assert_eq!(w.usdc(&provider).await, 300_000);
+    let vault = mpppal_solana::address::vault(&agent.wallet, &mint);
+    assert_eq!(w.token_balance(&vault).await, 100_000 + USDC - 300_000);
+}

@@ -31,6 +31,9 @@ ALTER TABLE receipts
     -- accounts), given back if the receipt does not settle; NULL for receipts agents reported,
     -- which only the chain counted until they settle.
     ADD COLUMN spend_day BIGINT,
+    -- Not batched again before this moment: set when the wallet's vault could not cover its
+    -- batch, so the receipt waits for funds (until it expires) without a batch every pass.
+    ADD COLUMN not_before TIMESTAMPTZ,
     ADD CHECK (status <> 'settling' OR batch_id IS NOT NULL),
     ADD CHECK ((status = 'rejected') = (rejection_reason IS NOT NULL)),
     ADD CHECK ((status = 'settled') = (settled_at IS NOT NULL));

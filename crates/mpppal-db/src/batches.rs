@@ -39,6 +39,7 @@ pub async fn form(
     let mut waiting = sqlx::query!(
         "SELECT receipt_id, account_id, recipient FROM receipts
          WHERE status = 'accepted' AND expires_at > now()
+           AND (not_before IS NULL OR not_before <= now())
          ORDER BY receipt_id
          LIMIT $1
          FOR UPDATE SKIP LOCKED",
@@ -275,6 +276,40 @@ pub async fn settle(
         &ids,
         &statuses,
         &reasons as &[Option<String>]
+    )
+    .execute(conn)
+    .await?;
+    Ok(true)
+}
+
+/// Closes a batch the wallet's vault could not cover and puts its receipts back among the
+/// accepted ones, to be batched again after `wait_secs` (they still expire at their own time).
+/// False if the batch was no longer settling.
+pub async fn release(
+    conn: &mut PgConnection,
+    batch_id: i64,
+    reason: &str,
+    wait_secs: f64,
+) -> Result<bool, sqlx::Error> {
+    let reason: String = reason.chars().take(1000).collect();
+    let done = sqlx::query!(
+        "UPDATE receipt_batches
+         SET status = 'failed', failure_reason = $2, tx_raw = NULL, finished_at = now()
+         WHERE batch_id = $1 AND status = 'settling'",
+        batch_id,
+        reason
+    )
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query!(
+        "UPDATE receipts
+         SET status = 'accepted', batch_id = NULL, not_before = now() + make_interval(secs => $2)
+         WHERE batch_id = $1 AND status = 'settling'",
+        batch_id,
+        wait_secs
     )
     .execute(conn)
     .await?;

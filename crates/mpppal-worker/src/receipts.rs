@@ -11,6 +11,7 @@
 use anchor_lang::prelude::Pubkey;
 use mpppal_db::batches::{self, Batch, BatchAttempt, Verdict};
 use mpppal_db::{audit, budget, outbox};
+use mpppal_policy_program::errors::PolicyProgramError;
 use mpppal_settlement_program::events::ReceiptSkipped;
 use mpppal_settlement_program::instructions::batch_settle::MAX_BATCH;
 use mpppal_solana::settlement_ix;
@@ -125,8 +126,8 @@ pub async fn run(ctx: &Ctx, subject: &str) -> Result<(), Retry> {
                     wait(deadline, &attempt.signature).await?;
                     continue;
                 }
-                Some(Landed::Failed { detail, .. }) => {
-                    return fail(ctx, &b, &format!("the chain refused the batch: {detail}")).await;
+                Some(Landed::Failed { code, detail }) => {
+                    return refused(ctx, &b, code, &detail).await;
                 }
                 None if !expired => {
                     if sent.as_deref() != Some(attempt.signature.as_str()) {
@@ -167,8 +168,8 @@ pub async fn run(ctx: &Ctx, subject: &str) -> Result<(), Retry> {
         match ctx.chain.send(&tx).await {
             Ok(()) => sent = Some(attempt.signature),
             // A refused preflight was never forwarded: this batch cannot land as it is.
-            Err(ChainError::Rejected { detail, .. }) => {
-                return fail(ctx, &b, &format!("the chain refused the batch: {detail}")).await
+            Err(ChainError::Rejected { code, detail }) => {
+                return refused(ctx, &b, code, &detail).await
             }
             Err(e @ ChainError::Unavailable(_)) => return Err(e.into()),
         }
@@ -379,6 +380,28 @@ async fn conclude(ctx: &Ctx, b: &Batch, signature: &str) -> Result<(), Retry> {
         total,
         "receipt batch settled"
     );
+    Ok(())
+}
+
+/// The chain refused the batch's transaction. A vault short of the total is not final: the
+/// receipts go back to wait for funds (the reconciler reports the wallet as `balance_short`)
+/// and are batched again after six batcher passes, until they expire. Anything else is.
+async fn refused(ctx: &Ctx, b: &Batch, code: Option<u32>, detail: &str) -> Result<(), Retry> {
+    if code != Some(PolicyProgramError::InsufficientFunds.into()) {
+        return fail(ctx, b, &format!("the chain refused the batch: {detail}")).await;
+    }
+    let wait = ctx.config.batch_every.mul_f64(6.0).as_secs_f64();
+    let reason =
+        format!("the wallet's vault could not cover it ({detail}); its receipts wait for funds");
+    let mut conn = ctx.db.acquire().await?;
+    if batches::release(&mut conn, b.batch_id, &reason, wait).await? {
+        tracing::warn!(
+            batch_id = b.batch_id,
+            account_id = %b.account_id,
+            retry_in_secs = wait,
+            "the wallet's vault cannot cover a receipt batch; its receipts wait for funds"
+        );
+    }
     Ok(())
 }
 
