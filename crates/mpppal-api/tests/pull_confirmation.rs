@@ -23,21 +23,42 @@ impl World {
         .await
         .unwrap()
     }
+
+    /// A custodial account with 5 USDC of policy room and an agent-scope key: its id, the
+    /// key's credentials and a client signed with them.
+    async fn custodial_agent(&self, funding: u64) -> (String, (String, String), Signed) {
+        let account = self
+            .account(json!({"maxSingleTransfer": USDC, "maxDailySpend": 5 * USDC}))
+            .await;
+        let id = account["accountId"].as_str().unwrap().to_string();
+        if funding > 0 {
+            self.faucet(account["solanaAddress"].as_str().unwrap(), funding)
+                .await;
+        }
+        let (key_id, secret) = self.agent_key().await;
+        let agent = Signed::new(&self.api.base, &key_id, &secret);
+        (id, (key_id, secret), agent)
+    }
+}
+
+/// A request for a payment by transaction under `challenge`, paying `amount` to `destination`,
+/// whose fee payer nobody here holds: it is handed out and never submitted.
+fn unsent(challenge: &str, destination: &str, amount: u64) -> serde_json::Value {
+    json!({
+        "challengeId": challenge,
+        "feePayer": anchor_lang::prelude::Pubkey::new_unique().to_string(),
+        "recipient": anchor_lang::prelude::Pubkey::new_unique().to_string(),
+        "legs": [{"destination": destination, "amount": amount}],
+        "expiresAt": support::now() + 300,
+    })
 }
 
 #[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
 async fn provider_submitted_payments_are_confirmed_or_expire(pool: PgPool) {
     let w = world(pool).await;
     w.fund_owner().await;
-    let account = w
-        .account(json!({"maxSingleTransfer": USDC, "maxDailySpend": 5 * USDC}))
-        .await;
-    let id = account["accountId"].as_str().unwrap().to_string();
-    w.faucet(account["solanaAddress"].as_str().unwrap(), 5 * USDC)
-        .await;
+    let (id, (key_id, secret), agent) = w.custodial_agent(5 * USDC).await;
     let (provider, provider_usdc) = w.sponsored_paywall(20_000).await;
-    let (key_id, secret) = w.agent_key().await;
-    let agent = Signed::new(&w.api.base, &key_id, &secret);
     let client = CustodialClient::new(
         ApiCredentials {
             base_url: w.api.base.clone(),
@@ -62,13 +83,7 @@ async fn provider_submitted_payments_are_confirmed_or_expire(pool: PgPool) {
     .unwrap();
 
     // Handed out, never submitted.
-    let request = json!({
-        "challengeId": "ch-never-sent",
-        "feePayer": anchor_lang::prelude::Pubkey::new_unique().to_string(),
-        "recipient": anchor_lang::prelude::Pubkey::new_unique().to_string(),
-        "legs": [{"destination": provider_usdc, "amount": 30_000}],
-        "expiresAt": support::now() + 300,
-    });
+    let request = unsent("ch-never-sent", &provider_usdc, 30_000);
     let path = format!("/v1/accounts/{id}/transactions");
     let (status, handed) = agent.call("POST", &path, Some(&request), None).await;
     assert_eq!(status, 201, "{handed}");
@@ -133,19 +148,9 @@ async fn provider_submitted_payments_are_confirmed_or_expire(pool: PgPool) {
 async fn nothing_new_is_signed_for_a_payment_whose_transaction_expired(pool: PgPool) {
     let w = world(pool).await;
     w.fund_owner().await;
-    let account = w
-        .account(json!({"maxSingleTransfer": USDC, "maxDailySpend": 5 * USDC}))
-        .await;
-    let id = account["accountId"].as_str().unwrap().to_string();
-    let (key_id, secret) = w.agent_key().await;
-    let agent = Signed::new(&w.api.base, &key_id, &secret);
-    let request = json!({
-        "challengeId": "ch-late",
-        "feePayer": anchor_lang::prelude::Pubkey::new_unique().to_string(),
-        "recipient": anchor_lang::prelude::Pubkey::new_unique().to_string(),
-        "legs": [{"destination": anchor_lang::prelude::Pubkey::new_unique().to_string(), "amount": 10_000}],
-        "expiresAt": support::now() + 300,
-    });
+    let (id, _, agent) = w.custodial_agent(0).await;
+    let destination = anchor_lang::prelude::Pubkey::new_unique().to_string();
+    let request = unsent("ch-late", &destination, 10_000);
     let path = format!("/v1/accounts/{id}/transactions");
     let (status, handed) = agent.call("POST", &path, Some(&request), None).await;
     assert_eq!(status, 201, "{handed}");

@@ -3,7 +3,7 @@
 //! SDK pays a real paywall with a receipt and its `ApiReporter` delivers it here.
 
 use anchor_lang::prelude::Pubkey;
-use mpppal_sdk::client::{AgentWallet, ApiCredentials, ApiReporter, Delivered, PayingClient};
+use mpppal_sdk::client::{AgentWallet, Delivered, PayingClient};
 use mpppal_sdk::paywall::RpcChain;
 use mpppal_solana::signed::{category_field, challenge_hash, Receipt};
 use serde_json::{json, Value};
@@ -185,15 +185,9 @@ async fn the_sdk_reports_what_it_paid_by_receipt(pool: PgPool) {
     let chain = Arc::new(RpcChain::new(w.rpc.url()));
 
     // The agent reports with its own key: agent scope only.
-    let (key_id, secret) = w.agent_key().await;
-    let reporter = Arc::new(ApiReporter::new(
-        ApiCredentials {
-            base_url: w.api.base.clone(),
-            key_id,
-            secret,
-        },
-        agent.account["accountId"].as_str().unwrap(),
-    ));
+    let (reporter, _) = w
+        .api_reporter(agent.account["accountId"].as_str().unwrap())
+        .await;
     let client = PayingClient::new(
         AgentWallet {
             agent: agent.key.insecure_clone(),

@@ -7,8 +7,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::AccountDeserialize;
 use async_trait::async_trait;
 use mpppal_sdk::client::{
-    AgentWallet, ApiCredentials, ApiReporter, PaidReceipt, PayingClient, ReceiptReporter,
-    SessionEvent,
+    AgentWallet, ApiReporter, PaidReceipt, PayingClient, ReceiptReporter, SessionEvent,
 };
 use mpppal_sdk::paywall::RpcChain;
 use mpppal_settlement_program::state::Session;
@@ -71,15 +70,7 @@ async fn the_worker_records_unreported_closes_and_expires_abandoned_sessions(poo
     let wallet = Pubkey::from_str(account["solanaAddress"].as_str().unwrap()).unwrap();
     w.faucet(&wallet.to_string(), 5 * USDC).await;
     let vault = mpppal_solana::address::vault(&wallet, &w.mint().await);
-    let (key_id, secret) = w.agent_key().await;
-    let api = Arc::new(ApiReporter::new(
-        ApiCredentials {
-            base_url: w.api.base.clone(),
-            key_id,
-            secret,
-        },
-        id.clone(),
-    ));
+    let (api, _) = w.api_reporter(&id).await;
     let reporter = Arc::new(LosesCloses {
         api: api.clone(),
         closes: Mutex::new(Vec::new()),

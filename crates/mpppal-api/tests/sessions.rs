@@ -3,7 +3,7 @@
 //! against the chain; and the reports the API refuses.
 
 use anchor_lang::prelude::Pubkey;
-use mpppal_sdk::client::{AgentWallet, ApiCredentials, ApiReporter, PayingClient};
+use mpppal_sdk::client::{AgentWallet, PayingClient};
 use mpppal_sdk::paywall::RpcChain;
 use mpppal_solana::method::SignedVoucher;
 use serde_json::{json, Value};
@@ -13,7 +13,6 @@ use sqlx::PgPool;
 use std::str::FromStr;
 use std::sync::Arc;
 use support::world::{world, USDC};
-use support::Signed;
 
 mod support;
 
@@ -32,16 +31,7 @@ async fn a_session_is_reported_and_settled_as_the_chain_says(pool: PgPool) {
     w.faucet(&wallet.to_string(), 5 * USDC).await;
     let provider = w.session_paywall(PRICE).await;
 
-    let (key_id, secret) = w.agent_key().await;
-    let agent_api = Signed::new(&w.api.base, &key_id, &secret);
-    let reporter = Arc::new(ApiReporter::new(
-        ApiCredentials {
-            base_url: w.api.base.clone(),
-            key_id: key_id.clone(),
-            secret: secret.clone(),
-        },
-        id.clone(),
-    ));
+    let (reporter, agent_api) = w.api_reporter(&id).await;
     let client = PayingClient::new(
         AgentWallet {
             agent: agent.insecure_clone(),

@@ -292,16 +292,7 @@ pub async fn release(
     wait_secs: f64,
 ) -> Result<bool, sqlx::Error> {
     let reason: String = reason.chars().take(1000).collect();
-    let done = sqlx::query!(
-        "UPDATE receipt_batches
-         SET status = 'failed', failure_reason = $2, tx_raw = NULL, finished_at = now()
-         WHERE batch_id = $1 AND status = 'settling'",
-        batch_id,
-        reason
-    )
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() == 0 {
+    if !close_failed(conn, batch_id, &reason).await? {
         return Ok(false);
     }
     sqlx::query!(
@@ -324,16 +315,7 @@ pub async fn fail(
     reason: &str,
 ) -> Result<bool, sqlx::Error> {
     let reason: String = reason.chars().take(1000).collect();
-    let done = sqlx::query!(
-        "UPDATE receipt_batches
-         SET status = 'failed', failure_reason = $2, tx_raw = NULL, finished_at = now()
-         WHERE batch_id = $1 AND status = 'settling'",
-        batch_id,
-        reason
-    )
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() == 0 {
+    if !close_failed(conn, batch_id, &reason).await? {
         return Ok(false);
     }
     sqlx::query!(
@@ -345,4 +327,22 @@ pub async fn fail(
     .execute(conn)
     .await?;
     Ok(true)
+}
+
+/// Marks a settling batch failed with `reason`; false if it was no longer settling.
+async fn close_failed(
+    conn: &mut PgConnection,
+    batch_id: i64,
+    reason: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE receipt_batches
+         SET status = 'failed', failure_reason = $2, tx_raw = NULL, finished_at = now()
+         WHERE batch_id = $1 AND status = 'settling'",
+        batch_id,
+        reason
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

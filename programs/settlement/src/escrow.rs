@@ -1,10 +1,13 @@
-//! Paying out and closing a session's escrow: shared by `close_session` and `expire_session`.
+//! Checking the voucher, paying out and closing a session's escrow: shared by `close_session`
+//! and `expire_session`.
 
 use anchor_lang::prelude::*;
 use anchor_spl::token::{self, CloseAccount, Mint, Token, TokenAccount, TransferChecked};
 
 use crate::constants::SESSION_SEED;
+use crate::ed25519::{is_signed, verified_messages};
 use crate::errors::SettlementError;
+use crate::messages::voucher_message;
 use crate::policy_cpi;
 use crate::state::{Session, SessionStatus};
 
@@ -20,6 +23,34 @@ pub struct EscrowAccounts<'a, 'info> {
     pub settlement_authority: &'a AccountInfo<'info>,
     pub policy_program: &'a AccountInfo<'info>,
     pub token_program: &'a Program<'info, Token>,
+}
+
+/// Checks the voucher a close or an expiry presents for `cumulative`: within the deposit,
+/// unexpired, and signed by the session's signer (never a key from the payload) in this
+/// transaction's Ed25519 instruction. Zero pays nothing and needs no voucher.
+pub fn check_voucher(
+    session: &Account<'_, Session>,
+    instructions: &AccountInfo<'_>,
+    cumulative: u64,
+    voucher_expires_at: i64,
+    now: i64,
+) -> Result<()> {
+    require!(
+        cumulative <= session.deposit,
+        SettlementError::AmountExceedsDeposit
+    );
+    if cumulative > 0 {
+        require!(
+            voucher_expires_at == 0 || now <= voucher_expires_at,
+            SettlementError::VoucherExpired
+        );
+        let message = voucher_message(&session.key(), cumulative, voucher_expires_at);
+        require!(
+            is_signed(&verified_messages(instructions)?, &session.signer, &message),
+            SettlementError::VoucherNotSigned
+        );
+    }
+    Ok(())
 }
 
 /// Pays `paid` to the payee, returns the rest to the wallet, closes the escrow account and

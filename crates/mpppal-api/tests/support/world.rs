@@ -283,6 +283,25 @@ impl World {
         base
     }
 
+    /// The SDK's reporter for `account_id`, with an agent-scope key of its own, and a client
+    /// signed with that key.
+    pub async fn api_reporter(
+        &self,
+        account_id: &str,
+    ) -> (Arc<mpppal_sdk::client::ApiReporter>, Signed) {
+        let (key_id, secret) = self.agent_key().await;
+        let signed = Signed::new(&self.api.base, &key_id, &secret);
+        let reporter = mpppal_sdk::client::ApiReporter::new(
+            mpppal_sdk::client::ApiCredentials {
+                base_url: self.api.base.clone(),
+                key_id,
+                secret,
+            },
+            account_id,
+        );
+        (Arc::new(reporter), signed)
+    }
+
     /// An API key of this operator's with only the agent scope.
     pub async fn agent_key(&self) -> (String, String) {
         let (status, key) = self

@@ -11,11 +11,9 @@ use mpppal_policy_program::program::PolicyProgram;
 use mpppal_policy_program::Wallet;
 
 use crate::constants::{CLOSE_GRACE_SECONDS, SETTLEMENT_AUTHORITY};
-use crate::ed25519::{is_signed, verified_messages};
 use crate::errors::SettlementError;
 use crate::escrow::{self, EscrowAccounts};
 use crate::events::SessionClosed;
-use crate::messages::voucher_message;
 use crate::state::{Session, SessionStatus};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, Default)]
@@ -78,22 +76,13 @@ pub(crate) fn handle<'info>(
         now > a.session.expires_at.saturating_add(CLOSE_GRACE_SECONDS),
         SettlementError::SessionStillClaimable
     );
-    require!(
-        args.cumulative <= a.session.deposit,
-        SettlementError::AmountExceedsDeposit
-    );
-    if args.cumulative > 0 {
-        require!(
-            args.voucher_expires_at == 0 || now <= args.voucher_expires_at,
-            SettlementError::VoucherExpired
-        );
-        let message = voucher_message(&a.session.key(), args.cumulative, args.voucher_expires_at);
-        let verified = verified_messages(&a.instructions.to_account_info())?;
-        require!(
-            is_signed(&verified, &a.session.signer, &message),
-            SettlementError::VoucherNotSigned
-        );
-    }
+    escrow::check_voucher(
+        &a.session,
+        &a.instructions.to_account_info(),
+        args.cumulative,
+        args.voucher_expires_at,
+        now,
+    )?;
     let escrow_account = Account::<TokenAccount>::try_from(a.escrow.as_ref())?;
     let refunded = escrow::settle(
         EscrowAccounts {
