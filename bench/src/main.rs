@@ -7,6 +7,9 @@
 //! - `latency`: the paying client's median latency for a paid session request vs plain `reqwest`
 //!   to the same server.
 //!
+//! `session` and `latency` run twice: against a paywall verifying vouchers before serving (the
+//! default) and one serving before verifying (`VoucherCheck::AfterServing`, ADR 0019).
+//!
 //! - `ingest`: receipts stored per second by the API's batch ingestion vs a raw multi-row
 //!   INSERT into the same table (needs PostgreSQL: `DATABASE_URL`, default the local server).
 //! - `ingest-http`: the same through the whole `POST /v1/receipts` endpoint (signed requests,
@@ -52,11 +55,16 @@ fn main() {
     if run("session") || run("latency") {
         runtime.block_on(async {
             let world = setup::World::start().await;
-            if run("session") {
-                session(&world).await;
-            }
-            if run("latency") {
-                latency(&world).await;
+            for (api, mode) in [
+                (&world.api, "verified before serving"),
+                (&world.api_after, "verified after serving"),
+            ] {
+                if run("session") {
+                    session(&world, api, mode).await;
+                }
+                if run("latency") {
+                    latency(&world, api, mode).await;
+                }
             }
         });
     }
@@ -123,12 +131,12 @@ async fn paid(client: &mpppal_sdk::client::PayingClient, metered: &str) {
 /// Rounds of unpaid then paid requests, alternating so that both sides see the same machine
 /// (a loopback benchmark on two shared cores drifts by tens of percent within a minute); the
 /// ratio reported is the median of the rounds' ratios.
-async fn session(world: &setup::World) {
+async fn session(world: &setup::World, api: &str, mode: &str) {
     const ROUNDS: usize = 7;
     const PER_ROUND: u32 = 400;
     let plain = reqwest::Client::new();
-    let free = format!("{}/free", world.api);
-    let metered = format!("{}/metered", world.api);
+    let free = format!("{api}/free");
+    let metered = format!("{api}/metered");
     let client = world.client();
     // Warm both paths (connection pools, session open) before timing.
     unpaid(&plain, &free).await;
@@ -151,35 +159,65 @@ async fn session(world: &setup::World) {
     rounds.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (ratio, paid_rate, unpaid_rate) = rounds[ROUNDS / 2];
     let (low, high) = (rounds[0].0, rounds[ROUNDS - 1].0);
-    println!("session throughput (median of {ROUNDS} rounds): paid {paid_rate:.0} req/s, unpaid {unpaid_rate:.0} req/s, ratio {ratio:.2} (rounds {low:.2}..{high:.2}; goal >= 0.50)");
+    println!("session throughput, vouchers {mode} (median of {ROUNDS} rounds): paid {paid_rate:.0} req/s, unpaid {unpaid_rate:.0} req/s, ratio {ratio:.2} (rounds {low:.2}..{high:.2}; goal >= 0.50)");
 }
 
-async fn latency(world: &setup::World) {
+/// The paying client's median latency for a paid session request against two baselines on the
+/// same server: plain `reqwest` sending the same kind of paid request with a voucher signed
+/// beforehand (the goal's baseline: the same request and the same server work, without the
+/// SDK), and plain `reqwest` on an unpaid route (what paying costs end to end, server included).
+/// The three kinds alternate, each after a 1 ms pause, so that work a request leaves for after
+/// its response (the next voucher being signed, a paywall verifying after serving) is done
+/// before the next one starts instead of being charged to it.
+async fn latency(world: &setup::World, api: &str, mode: &str) {
     let samples = 1_000;
     let plain = reqwest::Client::new();
-    let free = format!("{}/free", world.api);
-    let metered = format!("{}/metered", world.api);
+    let free = format!("{api}/free");
+    let metered = format!("{api}/metered");
+    let (_opener, presigned) = world.presigned(&metered, samples as u64 + 1).await;
     let client = world.client();
     client.get(&metered).await.expect("open");
     unpaid(&plain, &free).await;
-    let mut base = Vec::with_capacity(samples);
-    let mut ours = Vec::with_capacity(samples);
-    for _ in 0..samples {
+    let with_voucher = |authorization: &str| {
+        let request = plain
+            .get(&metered)
+            .header(reqwest::header::AUTHORIZATION, authorization);
+        async move {
+            let response = request.send().await.expect("paid");
+            assert!(response.status().is_success(), "a pre-signed voucher pays");
+            response.text().await.expect("body");
+        }
+    };
+    with_voucher(&presigned[0]).await;
+    let (mut free_times, mut presigned_times, mut sdk_times) = (vec![], vec![], vec![]);
+    let pause = Duration::from_millis(1);
+    for authorization in &presigned[1..] {
+        tokio::time::sleep(pause).await;
         let t = Instant::now();
         unpaid(&plain, &free).await;
-        base.push(t.elapsed());
+        free_times.push(t.elapsed());
+        tokio::time::sleep(pause).await;
+        let t = Instant::now();
+        with_voucher(authorization).await;
+        presigned_times.push(t.elapsed());
+        tokio::time::sleep(pause).await;
         let t = Instant::now();
         paid(&client, &metered).await;
-        ours.push(t.elapsed());
+        sdk_times.push(t.elapsed());
     }
     client.close_sessions().await.expect("close");
-    base.sort();
-    ours.sort();
-    let (b, o) = (base[samples / 2], ours[samples / 2]);
+    let p50 = |times: &mut Vec<Duration>| {
+        times.sort();
+        times[times.len() / 2].as_secs_f64() * 1e6
+    };
+    let (free, presigned, sdk) = (
+        p50(&mut free_times),
+        p50(&mut presigned_times),
+        p50(&mut sdk_times),
+    );
     println!(
-        "paid-request latency (p50): SDK {:.0} us, plain reqwest {:.0} us, ratio {:.2} (goal <= 1.30)",
-        o.as_secs_f64() * 1e6,
-        b.as_secs_f64() * 1e6,
-        o.as_secs_f64() / b.as_secs_f64()
+        "paid-request latency, vouchers {mode} (p50): SDK {sdk:.0} us, plain reqwest with a pre-signed voucher {presigned:.0} us, ratio {:.2} (goal <= 1.30); plain reqwest unpaid {free:.0} us, ratio {:.2}",
+        sdk / presigned,
+        sdk / free
     );
 }

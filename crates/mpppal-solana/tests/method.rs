@@ -189,6 +189,16 @@ fn vouchers_verify_only_against_the_channel_signer() {
     let mallory = Keypair::new();
     let forged = SignedVoucher::sign(&mallory, &channel, 250_000, 0);
     assert!(forged.verify(&agent.pubkey()).is_err());
+    // Its claims can be read without the signature (a paywall serving before verifying decides
+    // on them); naming the channel's signer passes them, the signature check then fails.
+    let mut claiming = forged.clone();
+    claiming.signer = agent.pubkey().to_string();
+    let claim = claiming.claims(&agent.pubkey()).unwrap();
+    assert_eq!((claim.channel, claim.cumulative), (channel, 250_000));
+    assert_eq!(
+        claim.check_signature(&agent.pubkey()).unwrap_err(),
+        MethodError::BadSignature
+    );
 
     let mut raised = voucher.clone();
     raised.voucher.cumulative_amount = "260000".into();

@@ -20,6 +20,7 @@ fn record(signer: &Keypair) -> ChannelRecord {
         payee: Keypair::new().pubkey(),
         rent_payer: Keypair::new().pubkey(),
         signer: signer.pubkey(),
+        verify_first: false,
         deposit: 2_000_000,
         accepted: 0,
         best: None,

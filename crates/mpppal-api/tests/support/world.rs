@@ -267,6 +267,7 @@ impl World {
                 sessions: Some(SessionTerms {
                     payee: Arc::new(payee),
                     suggested_deposit: 100 * price,
+                    vouchers: Default::default(),
                 }),
             },
             Arc::new(RpcChain::new(self.rpc.url())),

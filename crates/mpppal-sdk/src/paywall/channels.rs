@@ -39,6 +39,10 @@ pub struct ChannelRecord {
     pub best: Option<SignedVoucher>,
     /// Whether `best` was already served once more as the retry of a lost response (ADR 0006).
     pub retried: bool,
+    /// Set once a voucher served before verification turned out badly signed: from then on every
+    /// voucher of this channel is verified before serving (ADR 0019).
+    #[serde(default)]
+    pub verify_first: bool,
     /// Set before the closing transaction is sent, so no voucher is accepted meanwhile; put back
     /// if that transaction fails.
     pub closed: bool,

@@ -44,6 +44,23 @@ pub struct SessionTerms {
     pub payee: Arc<Keypair>,
     /// Deposit suggested to clients, in base units.
     pub suggested_deposit: u64,
+    /// When a voucher's signature is checked: before serving (the default) or after.
+    pub vouchers: VoucherCheck,
+}
+
+/// When the paywall checks a session voucher's signature (ADR 0019).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum VoucherCheck {
+    /// Verified and recorded before the handler runs: nothing is served on a bad voucher.
+    #[default]
+    BeforeServing,
+    /// Every other check first (challenge, channel, amount, deposit, expiry), then the handler,
+    /// then the signature, off the response's path. A bad signature costs the provider that one
+    /// request, after which the channel verifies every voucher first; a good voucher is recorded
+    /// once verified, so a crash in between loses at most one request, covered by the payer's next
+    /// cumulative voucher. For providers whose requests are cheap next to the time of a
+    /// signature check.
+    AfterServing,
 }
 
 impl PaywallConfig {

@@ -294,7 +294,7 @@ impl Shared {
     }
 
     async fn serve<S>(
-        &self,
+        self: &Arc<Self>,
         intent: Intent,
         price: u64,
         request: Request<Body>,

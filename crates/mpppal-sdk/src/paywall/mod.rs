@@ -22,6 +22,6 @@ mod verify;
 
 pub use crate::chain::RpcChain;
 pub use channels::{ChannelRecord, ChannelStore, MemoryChannels, Versioned};
-pub use config::{PaywallConfig, ReceiptTerms, SessionTerms};
+pub use config::{PaywallConfig, ReceiptTerms, SessionTerms, VoucherCheck};
 pub use gate::{PaymentLayer, PaymentService, Paywall};
 pub use store::{MemoryStore, PaymentStore, ReserveError};

@@ -15,6 +15,7 @@ use mpppal_settlement_program::{CloseSessionArgs, Session, SessionStatus};
 use mpppal_solana::method::session::{
     amount, inspect_open, OpenSummary, SessionAction, SessionDetails, SessionRequest,
 };
+use mpppal_solana::method::{SignedVoucher, VoucherClaim};
 use mpppal_solana::settlement_ix;
 use mpppal_solana::signed::{ed25519_instruction, SignedMessage};
 use serde_json::json;
@@ -28,6 +29,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 use tower::Service;
 
 use super::channels::{ChannelRecord, ChannelStore, Versioned};
+use super::config::VoucherCheck;
 use super::gate::{now, rfc3339, Intent, Shared};
 use super::problem::Problem;
 use super::verify::{cosign, fees_only};
@@ -97,7 +99,7 @@ impl Shared {
     }
 
     pub(super) async fn serve_session<S>(
-        &self,
+        self: &Arc<Self>,
         price: u64,
         header_value: &str,
         request: Request<Body>,
@@ -113,7 +115,7 @@ impl Shared {
     }
 
     async fn session_step<S>(
-        &self,
+        self: &Arc<Self>,
         price: u64,
         header_value: &str,
         request: Request<Body>,
@@ -169,60 +171,9 @@ impl Shared {
             }
             SessionAction::Voucher { voucher, .. } => {
                 self.current(&channel_id).await?;
-                let _turn = self.channels.turn(&channel_id).await;
-                for _ in 0..MAX_CONFLICTS {
-                    let Versioned {
-                        version,
-                        mut record,
-                    } = self.current(&channel_id).await?;
-                    let verified = voucher
-                        .verify(&record.signer)
-                        .map_err(|e| Problem::InvalidSignature(e.to_string()))?;
-                    if verified.channel != channel_id {
-                        return Err(Problem::InvalidSignature(
-                            "the voucher is for another channel".into(),
-                        ));
-                    }
-                    if verified.expires_at != 0 && verified.expires_at <= now() {
-                        return Err(Problem::PaymentExpired);
-                    }
-                    if verified.cumulative > record.deposit {
-                        return Err(Problem::AmountExceedsDeposit(format!(
-                            "{} authorised, {} deposited",
-                            verified.cumulative, record.deposit
-                        )));
-                    }
-                    let replay = record.best.as_ref() == Some(&voucher) && !record.retried;
-                    let floor = record.accepted.saturating_add(price);
-                    if !replay && verified.cumulative < floor {
-                        return Err(Problem::DeltaTooSmall(format!(
-                            "a request costs {price}; the voucher must authorise at least {floor}"
-                        )));
-                    }
-                    // Recorded before serving; put back if the handler fails.
-                    let previous = record.clone();
-                    record.accepted = verified.cumulative;
-                    record.best = Some(voucher.clone());
-                    record.retried = replay;
-                    if !self.save(&channel_id, version, &record).await? {
-                        continue;
-                    }
-                    let Ok(response) = inner.call(request).await;
-                    if !response.status().is_success() {
-                        if !matches!(
-                            self.save(&channel_id, version + 1, &previous).await,
-                            Ok(true)
-                        ) {
-                            tracing::warn!(channel = %channel_id, "the voucher of a failed request stays accepted: the channel changed meanwhile");
-                        }
-                        return Ok(response);
-                    }
-                    return Ok(with_receipt(
-                        response,
-                        &session_receipt(&channel_id, record.accepted, None),
-                    ));
-                }
-                Err(busy())
+                let turn = self.channels.turn(&channel_id).await;
+                self.pay_with_voucher(price, channel_id, voucher, request, inner, turn)
+                    .await
             }
             SessionAction::TopUp {
                 additional_amount,
@@ -310,6 +261,135 @@ impl Shared {
                     &receipt,
                 ))
             }
+        }
+    }
+
+    /// Serves `request` against the next voucher of a channel whose turn this request holds.
+    ///
+    /// By default the voucher is verified and recorded before the handler runs. A paywall that
+    /// serves before verifying (`VoucherCheck::AfterServing`, ADR 0019) checks everything but
+    /// the signature first, serves, and verifies and records the voucher after the response,
+    /// still holding the channel's turn, so the next voucher waits for this one's outcome.
+    async fn pay_with_voucher<S>(
+        self: &Arc<Self>,
+        price: u64,
+        channel_id: Pubkey,
+        voucher: SignedVoucher,
+        request: Request<Body>,
+        mut inner: S,
+        turn: OwnedMutexGuard<()>,
+    ) -> Result<Response<Body>, Problem>
+    where
+        S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>,
+    {
+        for _ in 0..MAX_CONFLICTS {
+            let Versioned {
+                version,
+                mut record,
+            } = self.current(&channel_id).await?;
+            let serve_first = self.serves_before_verifying() && !record.verify_first;
+            let claimed = voucher
+                .claims(&record.signer)
+                .map_err(|e| Problem::InvalidSignature(e.to_string()))?;
+            if !serve_first {
+                claimed
+                    .check_signature(&record.signer)
+                    .map_err(|e| Problem::InvalidSignature(e.to_string()))?;
+            }
+            let replay = admit(&record, &claimed, &voucher, &channel_id, price)?;
+            let previous = record.clone();
+            record.accepted = claimed.cumulative;
+            record.best = Some(voucher.clone());
+            record.retried = replay;
+            if serve_first {
+                let Ok(response) = inner.call(request).await;
+                if !response.status().is_success() {
+                    return Ok(response);
+                }
+                let this = Arc::clone(self);
+                tokio::spawn(async move {
+                    let _turn = turn;
+                    this.verify_served(channel_id, claimed, version, record)
+                        .await;
+                });
+                return Ok(with_receipt(
+                    response,
+                    &session_receipt(&channel_id, claimed.cumulative, None),
+                ));
+            }
+            // Recorded before serving; put back if the handler fails.
+            if !self.save(&channel_id, version, &record).await? {
+                continue;
+            }
+            let Ok(response) = inner.call(request).await;
+            if !response.status().is_success() {
+                if !matches!(
+                    self.save(&channel_id, version + 1, &previous).await,
+                    Ok(true)
+                ) {
+                    tracing::warn!(channel = %channel_id, "the voucher of a failed request stays accepted: the channel changed meanwhile");
+                }
+                return Ok(response);
+            }
+            return Ok(with_receipt(
+                response,
+                &session_receipt(&channel_id, record.accepted, None),
+            ));
+        }
+        Err(busy())
+    }
+
+    fn serves_before_verifying(&self) -> bool {
+        self.config
+            .sessions
+            .as_ref()
+            .is_some_and(|terms| terms.vouchers == VoucherCheck::AfterServing)
+    }
+
+    /// After a response served on an unverified voucher: records the voucher if its signature
+    /// holds; otherwise records nothing and makes the channel verify every later voucher before
+    /// serving, so a forger gets one request per channel (and replica) and the payer's own
+    /// vouchers still go through.
+    async fn verify_served(
+        &self,
+        channel: Pubkey,
+        claimed: VoucherClaim,
+        version: u64,
+        record: ChannelRecord,
+    ) {
+        if claimed.check_signature(&record.signer).is_err() {
+            tracing::warn!(%channel, cumulative = claimed.cumulative, "a voucher served before verification has a bad signature; this channel now verifies every voucher before serving");
+            if let Err(problem) = self
+                .change(&channel, |current| {
+                    current.verify_first = true;
+                    Ok(())
+                })
+                .await
+            {
+                tracing::error!(%channel, ?problem, "could not mark the channel to verify vouchers first");
+            }
+            return;
+        }
+        if matches!(self.save(&channel, version, &record).await, Ok(true)) {
+            return;
+        }
+        // Another replica wrote the channel meanwhile: keep whichever voucher is higher.
+        let best = record.best.clone();
+        let recorded = self
+            .change(&channel, |current| {
+                if current.closed {
+                    return Err(Problem::ChannelFinalized);
+                }
+                if claimed.cumulative > current.accepted && claimed.cumulative <= current.deposit {
+                    current.accepted = claimed.cumulative;
+                    current.best = best.clone();
+                    current.retried = false;
+                }
+                Ok(())
+            })
+            .await;
+        if let Err(problem) = recorded {
+            tracing::warn!(%channel, cumulative = claimed.cumulative, ?problem, "a voucher served before verification could not be recorded; the payer's next voucher covers it");
         }
     }
 
@@ -452,6 +532,7 @@ impl Shared {
             payee: self.config.recipient,
             rent_payer: fee_payer,
             signer: session.signer,
+            verify_first: false,
             deposit: session.deposit,
             accepted: 0,
             best: None,
@@ -607,4 +688,38 @@ fn json_response(status: StatusCode, body: serde_json::Value, receipt: &Receipt)
         HeaderValue::from_static("application/json"),
     );
     with_receipt(response, receipt)
+}
+
+/// Checks a voucher's claims against the channel: its channel, expiry, the deposit, and that it
+/// raises the accepted amount by at least `price`. Answers whether it is the one-time replay of
+/// the accepted voucher (a retry after a lost response, ADR 0006).
+fn admit(
+    record: &ChannelRecord,
+    claimed: &VoucherClaim,
+    voucher: &SignedVoucher,
+    channel: &Pubkey,
+    price: u64,
+) -> Result<bool, Problem> {
+    if claimed.channel != *channel {
+        return Err(Problem::InvalidSignature(
+            "the voucher is for another channel".into(),
+        ));
+    }
+    if claimed.expires_at != 0 && claimed.expires_at <= now() {
+        return Err(Problem::PaymentExpired);
+    }
+    if claimed.cumulative > record.deposit {
+        return Err(Problem::AmountExceedsDeposit(format!(
+            "{} authorised, {} deposited",
+            claimed.cumulative, record.deposit
+        )));
+    }
+    let replay = record.best.as_ref() == Some(voucher) && !record.retried;
+    let floor = record.accepted.saturating_add(price);
+    if !replay && claimed.cumulative < floor {
+        return Err(Problem::DeltaTooSmall(format!(
+            "a request costs {price}; the voucher must authorise at least {floor}"
+        )));
+    }
+    Ok(replay)
 }

@@ -11,3 +11,4 @@ mod replicas;
 mod session_client;
 mod sessions;
 mod transactions;
+mod vouchers_after_serving;

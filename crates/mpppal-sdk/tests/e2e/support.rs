@@ -11,7 +11,7 @@ use mpppal_protocol::{format_authorization, parse_www_authenticate, PaymentCrede
 use mpppal_sdk::paywall::RpcChain;
 use mpppal_sdk::paywall::{
     ChannelRecord, ChannelStore, MemoryChannels, MemoryStore, Paywall, PaywallConfig, ReceiptTerms,
-    SessionTerms, Versioned,
+    SessionTerms, Versioned, VoucherCheck,
 };
 use mpppal_solana::method::receipt::sign_receipt;
 use mpppal_solana::method::{ChargePayload, ChargeRequest, Network};
@@ -33,6 +33,10 @@ pub const SECRET: &str = "a-test-secret-of-at-least-32-bytes!!";
 
 pub struct World {
     pub api: String,
+    /// A provider serving session requests before verifying their vouchers (ADR 0019), and its
+    /// channel store.
+    pub after_api: String,
+    pub after_channels: Arc<MemoryChannels>,
     /// Two replicas of a provider's `/metered` route sharing their stores (a [`SlowChannels`]).
     pub replica_apis: Vec<String>,
     /// The replicas' channel store, which a test can take down.
@@ -135,6 +139,7 @@ pub async fn world(funding: u64) -> World {
         sessions: Some(SessionTerms {
             payee: Arc::new(provider_key.insecure_clone()),
             suggested_deposit: 2 * USDC,
+            vouchers: Default::default(),
         }),
     };
     let chain = Arc::new(RpcChain::new(rpc_url.clone()));
@@ -175,7 +180,7 @@ pub async fn world(funding: u64) -> World {
             receipts: None,
             fee_payer: None,
             sessions: None,
-            ..config
+            ..config.clone()
         },
         chain,
         Arc::new(MemoryStore::default()),
@@ -234,6 +239,32 @@ pub async fn world(funding: u64) -> World {
             }),
         );
     let api = serve(app).await;
+    // A provider that serves session requests before checking their vouchers' signatures.
+    let mut after = config.clone();
+    if let Some(terms) = after.sessions.as_mut() {
+        terms.vouchers = VoucherCheck::AfterServing;
+    }
+    let after_channels = Arc::new(MemoryChannels::default());
+    let after_paywall = Paywall::with_stores(
+        after,
+        paywall_chain.clone(),
+        Arc::new(MemoryStore::default()),
+        after_channels.clone(),
+    )
+    .unwrap();
+    let after_api = serve(
+        Router::new()
+            .route(
+                "/metered",
+                get(|| async { "metered" }).route_layer(after_paywall.session(SESSION_PRICE)),
+            )
+            .route(
+                "/metered-broken",
+                get(|| async { (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "boom") })
+                    .route_layer(after_paywall.session(SESSION_PRICE)),
+            ),
+    )
+    .await;
     let mut replica_apis = Vec::new();
     for replica in replicas {
         let metered = get(|| async { "metered" }).route_layer(replica.session(SESSION_PRICE));
@@ -241,6 +272,8 @@ pub async fn world(funding: u64) -> World {
     }
     World {
         api,
+        after_api,
+        after_channels,
         replica_apis,
         replica_channels: channels_handle,
         http: reqwest::Client::new(),

@@ -15,4 +15,4 @@ pub use charge::{ChargeRequest, MethodDetails, ReceiptOffer, Split};
 pub use error::MethodError;
 pub use network::Network;
 pub use payload::{ChargePayload, ReceiptPayload};
-pub use voucher::{SignedVoucher, VoucherData};
+pub use voucher::{SignedVoucher, VerifiedVoucher, VoucherClaim, VoucherData};

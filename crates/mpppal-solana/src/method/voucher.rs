@@ -33,14 +33,27 @@ pub struct SignedVoucher {
     pub signature_type: String,
 }
 
-/// A voucher whose signature verified against the channel's signer.
+/// A voucher's fields as its payload claims them, read and checked for form; its signature is
+/// not checked yet ([`VoucherClaim::check_signature`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct VerifiedVoucher {
+pub struct VoucherClaim {
     pub channel: Pubkey,
     pub cumulative: u64,
     /// 0 = no expiry.
     pub expires_at: i64,
     pub signature: [u8; 64],
+}
+
+/// A voucher whose signature verified against the channel's signer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifiedVoucher(VoucherClaim);
+
+impl std::ops::Deref for VerifiedVoucher {
+    type Target = VoucherClaim;
+
+    fn deref(&self) -> &VoucherClaim {
+        &self.0
+    }
 }
 
 impl SignedVoucher {
@@ -63,6 +76,13 @@ impl SignedVoucher {
     /// Verifies the voucher against `channel_signer`, which the caller read from the channel's
     /// on-chain state: the payload's own `signer` field is only compared, never trusted.
     pub fn verify(&self, channel_signer: &Pubkey) -> Result<VerifiedVoucher, MethodError> {
+        self.claims(channel_signer)?.check_signature(channel_signer)
+    }
+
+    /// The voucher's fields, checked for form and for naming `channel_signer`, with its
+    /// signature not yet checked: what a paywall that serves before verifying (ADR 0019) decides
+    /// on. [`VoucherClaim::check_signature`] completes [`SignedVoucher::verify`].
+    pub fn claims(&self, channel_signer: &Pubkey) -> Result<VoucherClaim, MethodError> {
         if self.signature_type != "ed25519" {
             return Err(MethodError::invalid("signatureType", "must be \"ed25519\""));
         }
@@ -77,22 +97,27 @@ impl SignedVoucher {
         let channel = Pubkey::from_str(&self.voucher.channel_id)
             .map_err(|_| MethodError::invalid("voucher.channelId", "not a base58 public key"))?;
         let cumulative = base_units("voucher.cumulativeAmount", &self.voucher.cumulative_amount)?;
-        let expires_at = self.voucher.expires_at.unwrap_or(0);
-        let signature = signature_bytes("signature", &self.signature)?;
+        Ok(VoucherClaim {
+            channel,
+            cumulative,
+            expires_at: self.voucher.expires_at.unwrap_or(0),
+            signature: signature_bytes("signature", &self.signature)?,
+        })
+    }
+}
+
+impl VoucherClaim {
+    /// Checks the signature over these fields against `signer`.
+    pub fn check_signature(self, signer: &Pubkey) -> Result<VerifiedVoucher, MethodError> {
         let key = VerifyingKey::from_bytes(&signer.to_bytes())
             .map_err(|_| MethodError::invalid("signer", "not an Ed25519 point"))?;
         // Strict verification refuses malleable signatures and small-order keys, so one voucher
         // has exactly one accepted encoding.
         key.verify_strict(
-            &voucher_message(&channel, cumulative, expires_at),
-            &Signature::from_bytes(&signature),
+            &voucher_message(&self.channel, self.cumulative, self.expires_at),
+            &Signature::from_bytes(&self.signature),
         )
         .map_err(|_| MethodError::BadSignature)?;
-        Ok(VerifiedVoucher {
-            channel,
-            cumulative,
-            expires_at,
-            signature,
-        })
+        Ok(VerifiedVoucher(self))
     }
 }

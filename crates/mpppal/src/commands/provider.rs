@@ -5,7 +5,7 @@ use axum::routing::get;
 use axum::Router;
 use mpppal_sdk::paywall::{
     ChannelStore, MemoryChannels, MemoryStore, PaymentStore, Paywall, PaywallConfig, ReceiptTerms,
-    RpcChain, SessionTerms,
+    RpcChain, SessionTerms, VoucherCheck,
 };
 use mpppal_solana::method::Network;
 use mpppal_solana::Pubkey;
@@ -48,6 +48,10 @@ pub struct Args {
     /// replicas (which must also share --secret). Default: kept in this process's memory.
     #[arg(long, env = "MPPPAL_DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
+    /// Serve a session request before checking its voucher's signature, which is checked right
+    /// after; a bad one costs that request and makes its channel check first from then on.
+    #[arg(long)]
+    serve_before_verifying: bool,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -117,6 +121,11 @@ async fn serve(args: Args) -> Result<()> {
         sessions: Some(SessionTerms {
             payee: Arc::new(payee),
             suggested_deposit: args.price.saturating_mul(1_000),
+            vouchers: if args.serve_before_verifying {
+                VoucherCheck::AfterServing
+            } else {
+                VoucherCheck::BeforeServing
+            },
         }),
     };
     let (store, channels): (Arc<dyn PaymentStore>, Arc<dyn ChannelStore>) = match &args.database_url

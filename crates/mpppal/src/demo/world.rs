@@ -63,6 +63,7 @@ impl World {
             sessions: Some(SessionTerms {
                 payee: Arc::new(provider),
                 suggested_deposit: 2 * 1_000_000,
+                vouchers: Default::default(),
             }),
         };
         // The report route takes MPPPal deferred receipts only: served at once, settled later.
