@@ -246,15 +246,8 @@ async fn a_custodial_agent_pays_by_transaction_and_waits_for_approval_above_the_
         .await;
     let vault = mpppal_solana::address::vault(&wallet.parse().unwrap(), &w.mint().await);
     let balance = |account: String| {
-        let rpc = &w.rpc;
-        async move {
-            rpc.get_token_account_balance(&account.parse().unwrap())
-                .await
-                .unwrap()
-                .amount
-                .parse::<u64>()
-                .unwrap()
-        }
+        let w = &w;
+        async move { w.token_balance(&account.parse().unwrap()).await }
     };
     let (small, small_to) = w.sponsored_paywall(20_000).await;
     let (big, big_to) = w.sponsored_paywall(60_000).await;

@@ -6,49 +6,15 @@
 use anchor_lang::prelude::Pubkey;
 use mpppal_solana::signed::{category_field, challenge_hash, Receipt};
 use serde_json::{json, Value};
-use solana_keypair::Keypair;
 use sqlx::PgPool;
 use std::collections::HashMap;
-use std::str::FromStr;
 use std::time::Duration;
 use support::worker::{eventually, start, test_config};
-use support::world::{world, World, USDC};
+use support::world::{world, Agent, World, USDC};
 
 mod support;
 
-struct Agent {
-    key: Keypair,
-    id: String,
-    wallet: Pubkey,
-}
-
 impl World {
-    /// A non-custodial account (its agent key held here) with `funding` in its vault.
-    async fn receipt_agent(&self, funding: u64) -> Agent {
-        let (key, account) = self
-            .non_custodial(json!({"maxSingleTransfer": USDC, "maxDailySpend": 10 * USDC}))
-            .await;
-        let wallet = account["solanaAddress"].as_str().unwrap().to_string();
-        self.faucet(&wallet, funding).await;
-        Agent {
-            key,
-            id: account["accountId"].as_str().unwrap().to_string(),
-            wallet: Pubkey::from_str(&wallet).unwrap(),
-        }
-    }
-
-    async fn usdc(&self, owner: &Pubkey) -> u64 {
-        let account = mpppal_solana::address::token_account(owner, &self.mint().await);
-        self.token_balance(&account).await
-    }
-
-    async fn token_balance(&self, account: &Pubkey) -> u64 {
-        match self.rpc.get_token_account_balance(account).await {
-            Ok(balance) => balance.amount.parse().unwrap(),
-            Err(_) => 0,
-        }
-    }
-
     /// Each receipt's (status, rejection reason), by challenge id.
     async fn outcomes(&self) -> HashMap<String, (String, Option<String>)> {
         sqlx::query_as::<_, (String, String, Option<String>)>(
@@ -88,7 +54,7 @@ fn signed(agent: &Agent, mint: &Pubkey, recipient: &Pubkey, challenge: &str, amo
 async fn receipts_settle_in_batches_exactly_once(pool: PgPool) {
     let w = world(pool).await;
     w.fund_owner().await;
-    let agent = w.receipt_agent(5 * USDC).await;
+    let agent = w.funded_agent(5 * USDC).await;
     let mint = w.mint().await;
     let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
     let reports = vec![
@@ -146,8 +112,8 @@ async fn receipts_settle_in_batches_exactly_once(pool: PgPool) {
         )
     );
     // The money on chain is exactly what settled.
-    assert_eq!(w.usdc(&a).await, 600_000);
-    assert_eq!(w.usdc(&b).await, 400_000);
+    assert_eq!(w.usdc_of(&a).await, 600_000);
+    assert_eq!(w.usdc_of(&b).await, 400_000);
     let vault = mpppal_solana::address::vault(&agent.wallet, &mint);
     assert_eq!(w.token_balance(&vault).await, 5 * USDC - 1_000_000);
     // As many batches as the transaction size allows, one per recipient at least.
@@ -242,7 +208,7 @@ async fn receipts_settle_in_batches_exactly_once(pool: PgPool) {
         second_signature, first_signature,
         "a new transaction was sent"
     );
-    assert_eq!(w.usdc(&a).await, 600_000, "and it paid nothing twice");
+    assert_eq!(w.usdc_of(&a).await, 600_000, "and it paid nothing twice");
     assert_eq!(w.token_balance(&vault).await, 5 * USDC - 1_000_000);
     assert_eq!(w.count(&unfinished).await, 0);
 }
@@ -251,7 +217,7 @@ async fn receipts_settle_in_batches_exactly_once(pool: PgPool) {
 async fn receipts_wait_for_funds_when_the_vault_is_short(pool: PgPool) {
     let w = world(pool).await;
     w.fund_owner().await;
-    let agent = w.receipt_agent(100_000).await;
+    let agent = w.funded_agent(100_000).await;
     let mint = w.mint().await;
     let provider = Pubkey::new_unique();
     let report = json!({ "receipts": [signed(&agent, &mint, &provider, "short", 300_000)] });
@@ -273,7 +239,7 @@ async fn receipts_wait_for_funds_when_the_vault_is_short(pool: PgPool) {
     .await;
     let outcomes = w.outcomes().await;
     assert_ne!(outcomes["short"].0, "rejected", "{outcomes:?}");
-    assert_eq!(w.usdc(&provider).await, 0);
+    assert_eq!(w.usdc_of(&provider).await, 0);
 
     // Funds arrive: the receipt settles, once.
     w.faucet(&agent.wallet.to_string(), USDC).await;
@@ -283,7 +249,7 @@ async fn receipts_wait_for_funds_when_the_vault_is_short(pool: PgPool) {
         || async { w.outcomes().await["short"].0 == "settled" },
     )
     .await;
-    assert_eq!(w.usdc(&provider).await, 300_000);
+    assert_eq!(w.usdc_of(&provider).await, 300_000);
     let vault = mpppal_solana::address::vault(&agent.wallet, &mint);
     assert_eq!(w.token_balance(&vault).await, 100_000 + USDC - 300_000);
 }

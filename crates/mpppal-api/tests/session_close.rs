@@ -11,12 +11,11 @@ use mpppal_sdk::client::{
 };
 use mpppal_sdk::paywall::RpcChain;
 use mpppal_settlement_program::state::Session;
-use serde_json::json;
 use sqlx::PgPool;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use support::worker::{eventually, start, test_config};
-use support::world::{world, World, USDC};
+use support::world::{world, Agent, World, USDC};
 
 mod support;
 
@@ -63,12 +62,11 @@ impl World {
 async fn the_worker_records_unreported_closes_and_expires_abandoned_sessions(pool: PgPool) {
     let w = world(pool).await;
     w.fund_owner().await;
-    let (agent, account) = w
-        .non_custodial(json!({"maxSingleTransfer": USDC, "maxDailySpend": 10 * USDC}))
-        .await;
-    let id = account["accountId"].as_str().unwrap().to_string();
-    let wallet = Pubkey::from_str(account["solanaAddress"].as_str().unwrap()).unwrap();
-    w.faucet(&wallet.to_string(), 5 * USDC).await;
+    let Agent {
+        key: agent,
+        id,
+        wallet,
+    } = w.funded_agent(5 * USDC).await;
     let vault = mpppal_solana::address::vault(&wallet, &w.mint().await);
     let (api, _) = w.api_reporter(&id).await;
     let reporter = Arc::new(LosesCloses {
@@ -128,8 +126,8 @@ async fn the_worker_records_unreported_closes_and_expires_abandoned_sessions(poo
     let left_on_chain = w.session_on_chain(&left_channel).await;
     let reported = left["runningTotal"].as_u64().unwrap();
     assert!(reported > 0, "the agent reported its vouchers: {left}");
-    let before_expiry = w.usdc_held(&vault).await;
-    let payee_before = w.usdc_held(&left_on_chain.payee_token_account).await;
+    let before_expiry = w.token_balance(&vault).await;
+    let payee_before = w.token_balance(&left_on_chain.payee_token_account).await;
     w.chain()
         .await
         .set_time(left_on_chain.expires_at + 3_601)
@@ -156,11 +154,11 @@ async fn the_worker_records_unreported_closes_and_expires_abandoned_sessions(poo
     ));
     // The provider got the voucher it never claimed; the rest of the deposit is back.
     assert_eq!(
-        w.usdc_held(&left_on_chain.payee_token_account).await,
+        w.token_balance(&left_on_chain.payee_token_account).await,
         payee_before + reported
     );
     assert_eq!(
-        w.usdc_held(&vault).await,
+        w.token_balance(&vault).await,
         before_expiry + left_on_chain.deposit - reported
     );
     assert_eq!(
@@ -192,17 +190,4 @@ async fn the_worker_records_unreported_closes_and_expires_abandoned_sessions(poo
             .await,
         2
     );
-}
-
-impl World {
-    /// USDC held by the token account at `account`.
-    async fn usdc_held(&self, account: &Pubkey) -> u64 {
-        self.rpc
-            .get_token_account_balance(account)
-            .await
-            .unwrap()
-            .amount
-            .parse()
-            .unwrap()
-    }
 }

@@ -12,7 +12,7 @@ use solana_signer::Signer;
 use sqlx::PgPool;
 use std::str::FromStr;
 use std::sync::Arc;
-use support::world::{world, USDC};
+use support::world::{world, Agent, USDC};
 
 mod support;
 
@@ -23,12 +23,11 @@ const REQUESTS: u64 = 25;
 async fn a_session_is_reported_and_settled_as_the_chain_says(pool: PgPool) {
     let w = world(pool).await;
     w.fund_owner().await;
-    let (agent, account) = w
-        .non_custodial(json!({"maxSingleTransfer": USDC, "maxDailySpend": 10 * USDC}))
-        .await;
-    let id = account["accountId"].as_str().unwrap().to_string();
-    let wallet = Pubkey::from_str(account["solanaAddress"].as_str().unwrap()).unwrap();
-    w.faucet(&wallet.to_string(), 5 * USDC).await;
+    let Agent {
+        key: agent,
+        id,
+        wallet,
+    } = w.funded_agent(5 * USDC).await;
     let provider = w.session_paywall(PRICE).await;
 
     let (reporter, agent_api) = w.api_reporter(&id).await;

@@ -37,15 +37,6 @@ impl World {
             .unwrap()
     }
 
-    /// USDC held by `owner`'s token account (0 when it has none).
-    async fn usdc_of(&self, owner: &Pubkey) -> u64 {
-        let account = mpppal_solana::address::token_account(owner, &self.mint().await);
-        match self.rpc.get_token_account_balance(&account).await {
-            Ok(balance) => balance.amount.parse().unwrap(),
-            Err(_) => 0,
-        }
-    }
-
     /// A funded custodial account: its id and wallet address.
     async fn funded(&self, usdc: u64) -> (String, String) {
         let account = self

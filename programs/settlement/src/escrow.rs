@@ -1,12 +1,15 @@
-//! Checking the voucher, paying out and closing a session's escrow: shared by `close_session`
-//! and `expire_session`.
+//! Ending a session: checking the voucher, paying out and closing the escrow, and the
+//! `SessionClosed` event; shared by `close_session` and `expire_session`, which differ only in
+//! when they may run and the status they leave.
 
 use anchor_lang::prelude::*;
 use anchor_spl::token::{self, CloseAccount, Mint, Token, TokenAccount, TransferChecked};
+use mpppal_policy_program::log::emit_event;
 
 use crate::constants::SESSION_SEED;
 use crate::ed25519::{is_signed, verified_messages};
 use crate::errors::SettlementError;
+use crate::events::SessionClosed;
 use crate::messages::voucher_message;
 use crate::policy_cpi;
 use crate::state::{Session, SessionStatus};
@@ -25,10 +28,45 @@ pub struct EscrowAccounts<'a, 'info> {
     pub token_program: &'a Program<'info, Token>,
 }
 
+/// Ends the session with the voucher for `cumulative` (0: none, nothing paid): checks it, pays it
+/// to the payee, returns the rest to the wallet, leaves the session in `status` and emits
+/// `SessionClosed`.
+pub fn end(
+    accounts: EscrowAccounts<'_, '_>,
+    instructions: &AccountInfo<'_>,
+    cumulative: u64,
+    voucher_expires_at: i64,
+    now: i64,
+    status: SessionStatus,
+) -> Result<()> {
+    check_voucher(
+        accounts.session,
+        instructions,
+        cumulative,
+        voucher_expires_at,
+        now,
+    )?;
+    let (session, wallet, payee) = (
+        accounts.session.key(),
+        accounts.session.wallet,
+        accounts.session.payee,
+    );
+    let refunded = settle(accounts, cumulative, now, status)?;
+    emit_event(&SessionClosed {
+        session,
+        wallet,
+        payee,
+        paid: cumulative,
+        refunded,
+        expired: status == SessionStatus::Expired,
+    });
+    Ok(())
+}
+
 /// Checks the voucher a close or an expiry presents for `cumulative`: within the deposit,
 /// unexpired, and signed by the session's signer (never a key from the payload) in this
 /// transaction's Ed25519 instruction. Zero pays nothing and needs no voucher.
-pub fn check_voucher(
+fn check_voucher(
     session: &Account<'_, Session>,
     instructions: &AccountInfo<'_>,
     cumulative: u64,
@@ -55,7 +93,7 @@ pub fn check_voucher(
 
 /// Pays `paid` to the payee, returns the rest to the wallet, closes the escrow account and
 /// marks the session finished. Returns the refunded amount.
-pub fn settle(
+fn settle(
     accounts: EscrowAccounts<'_, '_>,
     paid: u64,
     now: i64,

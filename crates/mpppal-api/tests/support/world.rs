@@ -70,6 +70,13 @@ pub fn policy() -> Value {
     })
 }
 
+/// A non-custodial account whose agent key the test holds.
+pub struct Agent {
+    pub key: solana_keypair::Keypair,
+    pub id: String,
+    pub wallet: Pubkey,
+}
+
 impl World {
     pub async fn fund_owner(&self) {
         let (_, operator) = self.api.call("GET", "/v1/operator", None, None).await;
@@ -123,6 +130,35 @@ impl World {
             .await;
         assert_eq!(status, 201, "{account}");
         (key, account)
+    }
+
+    /// A non-custodial account (agent key held by the test; 1 USDC per transfer, 10 a day) with
+    /// `funding` in its vault. The owner must be funded.
+    pub async fn funded_agent(&self, funding: u64) -> Agent {
+        let (key, account) = self
+            .non_custodial(json!({"maxSingleTransfer": USDC, "maxDailySpend": 10 * USDC}))
+            .await;
+        let wallet = account["solanaAddress"].as_str().unwrap().to_string();
+        self.faucet(&wallet, funding).await;
+        Agent {
+            key,
+            id: account["accountId"].as_str().unwrap().to_string(),
+            wallet: Pubkey::from_str(&wallet).unwrap(),
+        }
+    }
+
+    /// Base units held by the token account at `account` (0 when it does not exist).
+    pub async fn token_balance(&self, account: &Pubkey) -> u64 {
+        match self.rpc.get_token_account_balance(account).await {
+            Ok(balance) => balance.amount.parse().unwrap(),
+            Err(_) => 0,
+        }
+    }
+
+    /// USDC held by `owner`'s token account (0 when it has none).
+    pub async fn usdc_of(&self, owner: &Pubkey) -> u64 {
+        let account = mpppal_solana::address::token_account(owner, &self.mint().await);
+        self.token_balance(&account).await
     }
 
     pub async fn create(&self, body: Value, key: Option<&str>) -> (u16, Value) {

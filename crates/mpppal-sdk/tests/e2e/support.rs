@@ -196,15 +196,7 @@ pub async fn world(funding: u64) -> World {
             get(|| async { (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "boom") })
                 .route_layer(paywall.charge(PRICE)),
         )
-        .route(
-            "/metered",
-            get(|| async { "metered" }).route_layer(paywall.session(SESSION_PRICE)),
-        )
-        .route(
-            "/metered-broken",
-            get(|| async { (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "boom") })
-                .route_layer(paywall.session(SESSION_PRICE)),
-        )
+        .merge(metered(&paywall))
         .route(
             "/sponsored",
             get(|| async { "sponsored" }).route_layer(sponsored.charge(PRICE)),
@@ -252,23 +244,10 @@ pub async fn world(funding: u64) -> World {
         after_channels.clone(),
     )
     .unwrap();
-    let after_api = serve(
-        Router::new()
-            .route(
-                "/metered",
-                get(|| async { "metered" }).route_layer(after_paywall.session(SESSION_PRICE)),
-            )
-            .route(
-                "/metered-broken",
-                get(|| async { (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "boom") })
-                    .route_layer(after_paywall.session(SESSION_PRICE)),
-            ),
-    )
-    .await;
+    let after_api = serve(metered(&after_paywall)).await;
     let mut replica_apis = Vec::new();
     for replica in replicas {
-        let metered = get(|| async { "metered" }).route_layer(replica.session(SESSION_PRICE));
-        replica_apis.push(serve(Router::new().route("/metered", metered)).await);
+        replica_apis.push(serve(metered(&replica)).await);
     }
     World {
         api,
@@ -335,6 +314,20 @@ impl ChannelStore for SlowChannels {
 }
 
 /// Serves `app` on a loopback port; returns its base URL.
+/// A provider's session routes: `/metered` and `/metered-broken` (its handler fails).
+fn metered(paywall: &Paywall) -> Router {
+    Router::new()
+        .route(
+            "/metered",
+            get(|| async { "metered" }).route_layer(paywall.session(SESSION_PRICE)),
+        )
+        .route(
+            "/metered-broken",
+            get(|| async { (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "boom") })
+                .route_layer(paywall.session(SESSION_PRICE)),
+        )
+}
+
 async fn serve(app: Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let api = format!("http://{}", listener.local_addr().unwrap());
@@ -344,7 +337,17 @@ async fn serve(app: Router) -> String {
 
 impl World {
     pub async fn get(&self, path: &str, authorization: Option<&str>) -> reqwest::Response {
-        let mut request = self.http.get(format!("{}{path}", self.api));
+        self.get_at(&self.api, path, authorization).await
+    }
+
+    /// As [`World::get`], from the provider at `base`.
+    pub async fn get_at(
+        &self,
+        base: &str,
+        path: &str,
+        authorization: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self.http.get(format!("{base}{path}"));
         if let Some(value) = authorization {
             request = request.header("authorization", value);
         }
@@ -353,7 +356,12 @@ impl World {
 
     /// The challenge of a fresh 402 for `path`.
     pub async fn challenge(&self, path: &str) -> mpppal_protocol::PaymentChallenge {
-        let response = self.get(path, None).await;
+        self.challenge_at(&self.api, path).await
+    }
+
+    /// As [`World::challenge`], from the provider at `base`.
+    pub async fn challenge_at(&self, base: &str, path: &str) -> mpppal_protocol::PaymentChallenge {
+        let response = self.get_at(base, path, None).await;
         assert_eq!(response.status(), 402);
         let header = response.headers()["www-authenticate"]
             .to_str()

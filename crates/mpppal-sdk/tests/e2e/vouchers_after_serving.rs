@@ -5,7 +5,7 @@
 
 use crate::sessions::{balance, opened_session, problem, voucher_credential};
 use crate::support::*;
-use mpppal_protocol::{parse_receipt, parse_www_authenticate, PaymentChallenge};
+use mpppal_protocol::parse_receipt;
 use mpppal_sdk::paywall::{ChannelRecord, ChannelStore};
 use mpppal_solana::{address, Pubkey};
 use solana_keypair::Keypair;
@@ -39,26 +39,6 @@ async fn settled(
     );
 }
 
-async fn challenge(w: &World) -> PaymentChallenge {
-    let response = w
-        .http
-        .get(format!("{}/metered", w.after_api))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 402);
-    parse_www_authenticate(response.headers()["www-authenticate"].to_str().unwrap()).unwrap()
-}
-
-async fn get(w: &World, path: &str, authorization: &str) -> reqwest::Response {
-    w.http
-        .get(format!("{}{path}", w.after_api))
-        .header("authorization", authorization)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_forged_voucher_costs_one_request_and_the_close_pays_what_the_payer_signed() {
     let w = world(10 * USDC).await;
@@ -75,13 +55,19 @@ async fn a_forged_voucher_costs_one_request_and_the_close_pays_what_the_payer_si
     assert!(!verified.verify_first);
 
     // A failed handler is not charged: nothing is recorded for its voucher.
-    let challenge = challenge(&w).await;
-    let broken = get(
-        &w,
-        "/metered-broken",
-        &voucher_credential(&challenge, &channel, &w.agent, 4 * SESSION_PRICE),
-    )
-    .await;
+    let challenge = w.challenge_at(&w.after_api, "/metered").await;
+    let broken = w
+        .get_at(
+            &w.after_api,
+            "/metered-broken",
+            Some(&voucher_credential(
+                &challenge,
+                &channel,
+                &w.agent,
+                4 * SESSION_PRICE,
+            )),
+        )
+        .await;
     assert_eq!(broken.status(), 500);
 
     // A voucher claiming the channel's signer but signed by someone else is served once: its
@@ -89,7 +75,7 @@ async fn a_forged_voucher_costs_one_request_and_the_close_pays_what_the_payer_si
     let mallory = Keypair::new();
     let mut forged = voucher_credential(&challenge, &channel, &mallory, 4 * SESSION_PRICE);
     forged = claim_signer(&forged, &w.agent);
-    let served = get(&w, "/metered", &forged).await;
+    let served = w.get_at(&w.after_api, "/metered", Some(&forged)).await;
     assert_eq!(served.status(), 200, "served before verification");
     let receipt = parse_receipt(served.headers()["payment-receipt"].to_str().unwrap()).unwrap();
     assert_eq!(receipt.extensions["acceptedCumulative"], "4000");
@@ -109,7 +95,7 @@ async fn a_forged_voucher_costs_one_request_and_the_close_pays_what_the_payer_si
         &w.agent,
     );
     assert_eq!(
-        problem(get(&w, "/metered", &again).await).await,
+        problem(w.get_at(&w.after_api, "/metered", Some(&again)).await).await,
         (402, "session/invalid-signature".into())
     );
 

@@ -2,14 +2,12 @@
 
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
-use mpppal_policy_program::log::emit_event;
 use mpppal_policy_program::program::PolicyProgram;
 use mpppal_policy_program::Wallet;
 
 use crate::constants::{CLOSE_GRACE_SECONDS, SETTLEMENT_AUTHORITY};
 use crate::errors::SettlementError;
 use crate::escrow::{self, EscrowAccounts};
-use crate::events::SessionClosed;
 use crate::state::{Session, SessionStatus};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -72,15 +70,8 @@ pub(crate) fn handle<'info>(
         now <= a.session.expires_at.saturating_add(CLOSE_GRACE_SECONDS),
         SettlementError::CloseWindowPassed
     );
-    escrow::check_voucher(
-        &a.session,
-        &a.instructions.to_account_info(),
-        args.cumulative,
-        args.voucher_expires_at,
-        now,
-    )?;
     let escrow_account = Account::<TokenAccount>::try_from(a.escrow.as_ref())?;
-    let refunded = escrow::settle(
+    escrow::end(
         EscrowAccounts {
             session: &mut a.session,
             escrow: &escrow_account,
@@ -93,17 +84,10 @@ pub(crate) fn handle<'info>(
             policy_program: &a.policy_program.to_account_info(),
             token_program: &a.token_program,
         },
+        &a.instructions.to_account_info(),
         args.cumulative,
+        args.voucher_expires_at,
         now,
         SessionStatus::Closed,
-    )?;
-    emit_event(&SessionClosed {
-        session: a.session.key(),
-        wallet: a.session.wallet,
-        payee: a.session.payee,
-        paid: args.cumulative,
-        refunded,
-        expired: false,
-    });
-    Ok(())
+    )
 }
