@@ -6,7 +6,7 @@
 
 use mpppal_api::auth::keys::{self, Scope};
 use mpppal_api::Dependencies;
-use mpppal_solana::signed::{category_field, challenge_hash, Receipt};
+use mpppal_solana::signed::{category_field, challenge_hash, Receipt, SignReceipt};
 use mpppal_solana::Pubkey;
 use serde_json::json;
 use solana_keypair::Keypair;

@@ -310,7 +310,7 @@ async fn settle_receipts(
     signers: &[(Keypair, Pubkey, String)],
     mint: Pubkey,
 ) -> (f64, (f64, f64)) {
-    use mpppal_solana::signed::{category_field, challenge_hash, Receipt};
+    use mpppal_solana::signed::{category_field, challenge_hash, Receipt, SignReceipt};
     let providers: Vec<Pubkey> = (0..4).map(|_| Pubkey::new_unique()).collect();
     let expires_at = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

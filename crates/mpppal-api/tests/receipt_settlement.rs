@@ -4,7 +4,7 @@
 //! equal to what settled, and a batch sent again from scratch paying nothing twice.
 
 use anchor_lang::prelude::Pubkey;
-use mpppal_solana::signed::{category_field, challenge_hash, Receipt};
+use mpppal_solana::signed::{category_field, challenge_hash, Receipt, SignReceipt};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use std::collections::HashMap;

@@ -5,7 +5,7 @@
 use anchor_lang::prelude::Pubkey;
 use mpppal_sdk::client::{AgentWallet, Delivered, PayingClient};
 use mpppal_sdk::paywall::RpcChain;
-use mpppal_solana::signed::{category_field, challenge_hash, Receipt};
+use mpppal_solana::signed::{category_field, challenge_hash, Receipt, SignReceipt};
 use serde_json::{json, Value};
 use solana_keypair::Keypair;
 use sqlx::PgPool;

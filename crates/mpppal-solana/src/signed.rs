@@ -3,7 +3,9 @@
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use mpppal_settlement_program::messages::{encode_category, receipt_message, voucher_message};
+/// The fields of a deferred payment receipt, as the Settlement Program reads them.
+pub use mpppal_settlement_program::messages::Receipt;
+use mpppal_settlement_program::messages::{encode_category, voucher_message};
 use sha2::{Digest, Sha256};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -40,41 +42,20 @@ pub fn sign_voucher(
     )
 }
 
-/// The fields of a deferred payment receipt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Receipt {
-    pub wallet: Pubkey,
-    pub recipient: Pubkey,
-    pub mint: Pubkey,
-    pub amount: u64,
-    pub expires_at: i64,
-    pub challenge_hash: [u8; 32],
-    /// The category field: see [`category_field`].
-    pub category: [u8; 32],
-}
-
 /// Encodes a receipt's category (UTF-8, zero-padded, at most 32 bytes); `None` when it does not
 /// fit. No category is all zeros.
 pub fn category_field(category: Option<&str>) -> Option<[u8; 32]> {
     encode_category(category)
 }
 
-impl Receipt {
-    pub fn message(&self) -> Vec<u8> {
-        receipt_message(
-            &self.wallet,
-            &self.recipient,
-            &self.mint,
-            self.amount,
-            self.expires_at,
-            &self.challenge_hash,
-            &self.category,
-        )
-        .to_vec()
-    }
+/// Signing a receipt with the agent's key.
+pub trait SignReceipt {
+    fn sign(&self, agent: &Keypair) -> SignedMessage;
+}
 
-    pub fn sign(&self, agent: &Keypair) -> SignedMessage {
-        SignedMessage::sign(agent, self.message())
+impl SignReceipt for Receipt {
+    fn sign(&self, agent: &Keypair) -> SignedMessage {
+        SignedMessage::sign(agent, self.message().to_vec())
     }
 }
 

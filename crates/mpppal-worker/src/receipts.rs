@@ -15,7 +15,7 @@ use mpppal_policy_program::errors::PolicyProgramError;
 use mpppal_settlement_program::events::ReceiptSkipped;
 use mpppal_settlement_program::instructions::batch_settle::MAX_BATCH;
 use mpppal_solana::settlement_ix;
-use mpppal_solana::signed::{ed25519_instruction, Receipt, SignedMessage};
+use mpppal_solana::signed::{ed25519_instruction, Receipt, SignReceipt, SignedMessage};
 use mpppal_solana::{address, token_ix};
 use serde_json::json;
 use solana_keypair::Keypair;
@@ -214,7 +214,7 @@ async fn build(
             Ok::<_, String>((
                 SignedMessage {
                     signer: agent,
-                    message: receipt.message(),
+                    message: receipt.message().to_vec(),
                     signature,
                 },
                 receipt,

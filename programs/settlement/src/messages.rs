@@ -23,36 +23,10 @@ pub fn voucher_message(channel: &Pubkey, cumulative: u64, expires_at: i64) -> [u
     m
 }
 
-/// MPPPal deferred payment receipt (an extension of the `solana` charge method):
-/// `0x52 0x01 ‖ wallet PDA (32) ‖ recipient owner (32) ‖ mint (32) ‖ amount (u64 LE) ‖
-/// expires at (i64 LE) ‖ SHA-256 of the challenge id (32) ‖ category (32, see [`encode_category`])`.
-/// Binding the challenge makes the receipt single-use per challenge and useless elsewhere; the
-/// category lets wallets whose policy lists categories pay by receipt.
-pub fn receipt_message(
-    wallet: &Pubkey,
-    recipient: &Pubkey,
-    mint: &Pubkey,
-    amount: u64,
-    expires_at: i64,
-    challenge_hash: &[u8; 32],
-    category: &[u8; CATEGORY_LEN],
-) -> [u8; RECEIPT_LEN] {
-    let mut m = [0u8; RECEIPT_LEN];
-    m[0] = 0x52;
-    m[1] = 0x01;
-    m[2..34].copy_from_slice(wallet.as_ref());
-    m[34..66].copy_from_slice(recipient.as_ref());
-    m[66..98].copy_from_slice(mint.as_ref());
-    m[98..106].copy_from_slice(&amount.to_le_bytes());
-    m[106..114].copy_from_slice(&expires_at.to_le_bytes());
-    m[114..146].copy_from_slice(challenge_hash);
-    m[146..178].copy_from_slice(category);
-    m
-}
-
-/// The fields of a receipt message, as [`receipt_message`] lays them out.
+/// An MPPPal deferred payment receipt (an extension of the `solana` charge method): the fields
+/// an agent signs, laid out by [`Receipt::message`] and read back by [`parse_receipt`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ReceiptFields {
+pub struct Receipt {
     pub wallet: Pubkey,
     pub recipient: Pubkey,
     pub mint: Pubkey,
@@ -62,15 +36,36 @@ pub struct ReceiptFields {
     pub category: [u8; CATEGORY_LEN],
 }
 
+impl Receipt {
+    /// `0x52 0x01 ‖ wallet PDA (32) ‖ recipient owner (32) ‖ mint (32) ‖ amount (u64 LE) ‖
+    /// expires at (i64 LE) ‖ SHA-256 of the challenge id (32) ‖ category (32, see
+    /// [`encode_category`])`. Binding the challenge makes the receipt single-use per challenge
+    /// and useless elsewhere; the category lets wallets whose policy lists categories pay by
+    /// receipt.
+    pub fn message(&self) -> [u8; RECEIPT_LEN] {
+        let mut m = [0u8; RECEIPT_LEN];
+        m[0] = 0x52;
+        m[1] = 0x01;
+        m[2..34].copy_from_slice(self.wallet.as_ref());
+        m[34..66].copy_from_slice(self.recipient.as_ref());
+        m[66..98].copy_from_slice(self.mint.as_ref());
+        m[98..106].copy_from_slice(&self.amount.to_le_bytes());
+        m[106..114].copy_from_slice(&self.expires_at.to_le_bytes());
+        m[114..146].copy_from_slice(&self.challenge_hash);
+        m[146..178].copy_from_slice(&self.category);
+        m
+    }
+}
+
 /// Reads a receipt message back; `None` for anything that is not one (a voucher, say).
-pub fn parse_receipt(message: &[u8]) -> Option<ReceiptFields> {
+pub fn parse_receipt(message: &[u8]) -> Option<Receipt> {
     if message.len() != RECEIPT_LEN || message[..2] != [0x52, 0x01] {
         return None;
     }
     let key = |at: usize| Pubkey::try_from(&message[at..at + 32]).ok();
     let bytes32 = |at: usize| <[u8; 32]>::try_from(&message[at..at + 32]).ok();
     let eight = |at: usize| <[u8; 8]>::try_from(&message[at..at + 8]).ok();
-    Some(ReceiptFields {
+    Some(Receipt {
         wallet: key(2)?,
         recipient: key(34)?,
         mint: key(66)?,
@@ -130,7 +125,7 @@ mod tests {
 
     #[test]
     fn a_receipt_reads_back_and_nothing_else_does() {
-        let fields = ReceiptFields {
+        let fields = Receipt {
             wallet: Pubkey::new_from_array([1; 32]),
             recipient: Pubkey::new_from_array([2; 32]),
             mint: Pubkey::new_from_array([3; 32]),
@@ -139,15 +134,7 @@ mod tests {
             challenge_hash: [4; 32],
             category: encode_category(Some("data")).unwrap(),
         };
-        let m = receipt_message(
-            &fields.wallet,
-            &fields.recipient,
-            &fields.mint,
-            fields.amount,
-            fields.expires_at,
-            &fields.challenge_hash,
-            &fields.category,
-        );
+        let m = fields.message();
         assert_eq!(parse_receipt(&m), Some(fields));
         assert_eq!(parse_receipt(&m[..177]), None);
         let voucher = voucher_message(&fields.wallet, 1, 0);
@@ -159,15 +146,16 @@ mod tests {
 
     #[test]
     fn receipt_fields_land_at_fixed_offsets() {
-        let m = receipt_message(
-            &Pubkey::new_from_array([1; 32]),
-            &Pubkey::new_from_array([2; 32]),
-            &Pubkey::new_from_array([3; 32]),
-            5,
-            6,
-            &[4; 32],
-            &encode_category(Some("data")).unwrap(),
-        );
+        let m = Receipt {
+            wallet: Pubkey::new_from_array([1; 32]),
+            recipient: Pubkey::new_from_array([2; 32]),
+            mint: Pubkey::new_from_array([3; 32]),
+            amount: 5,
+            expires_at: 6,
+            challenge_hash: [4; 32],
+            category: encode_category(Some("data")).unwrap(),
+        }
+        .message();
         assert_eq!(&m[..2], &[0x52, 0x01]);
         assert_eq!(m[2], 1);
         assert_eq!(m[34], 2);

@@ -11,7 +11,7 @@ use axum::{Extension, Json};
 use mpppal_db::accounts::Lock;
 use mpppal_db::receipts::{self, NewReceipt, Outcome};
 use mpppal_policy::{Payment, Verdict};
-use mpppal_solana::signed::{category_field, challenge_hash, Receipt};
+use mpppal_solana::signed::{category_field, challenge_hash, Receipt, SignReceipt as _};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::types::time::OffsetDateTime;

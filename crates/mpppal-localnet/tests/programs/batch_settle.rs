@@ -5,7 +5,7 @@ use anchor_lang::AccountDeserialize;
 use mpppal_settlement_program::ReceiptRecord;
 use mpppal_solana::settlement_ix;
 use mpppal_solana::signed::{
-    category_field, challenge_hash, ed25519_instruction, Receipt, SignedMessage,
+    category_field, challenge_hash, ed25519_instruction, Receipt, SignReceipt, SignedMessage,
 };
 use mpppal_solana::{address, Pubkey};
 use solana_keypair::Keypair;
@@ -209,7 +209,7 @@ async fn only_the_agents_receipts_for_this_recipient_settle() {
     // Altered after signing: the runtime's Ed25519 check fails the whole transaction.
     let signed = signed_by(&f.agent, &[r]);
     let inflated = SignedMessage {
-        message: Receipt { amount: 2_000, ..r }.message(),
+        message: Receipt { amount: 2_000, ..r }.message().to_vec(),
         ..signed[0].clone()
     };
     assert!(settle(&mut f, &[r], &[inflated]).await.is_err());

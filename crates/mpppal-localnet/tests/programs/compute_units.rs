@@ -10,7 +10,9 @@ use mpppal_policy_program::TransferArgs;
 use mpppal_settlement_program::{CloseSessionArgs, OpenSessionArgs};
 use mpppal_solana::policy_ix::PaymentAccounts;
 use mpppal_solana::settlement_ix::{self, SessionAccounts};
-use mpppal_solana::signed::{challenge_hash, ed25519_instruction, sign_voucher, Receipt};
+use mpppal_solana::signed::{
+    challenge_hash, ed25519_instruction, sign_voucher, Receipt, SignReceipt,
+};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 

@@ -51,7 +51,7 @@ async fn a_receipt_the_paywall_accepts_is_one_the_chain_settles() {
     );
     let signed = SignedMessage {
         signer: agent.pubkey(),
-        message: r.message(),
+        message: r.message().to_vec(),
         signature: accepted.signature,
     };
     f.chain

@@ -16,7 +16,7 @@ use mpppal_policy_program::Wallet;
 use super::charge::ValidCharge;
 use super::payload::ReceiptPayload;
 use super::MethodError;
-use crate::signed::{category_field, challenge_hash, Receipt};
+use crate::signed::{category_field, challenge_hash, Receipt, SignReceipt};
 
 /// What the paywall knows when a receipt arrives.
 pub struct ReceiptContext<'a> {

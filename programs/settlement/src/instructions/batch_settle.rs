@@ -16,7 +16,7 @@ use crate::constants::{RECEIPT_SEED, SETTLEMENT_AUTHORITY};
 use crate::ed25519::verified_messages;
 use crate::errors::SettlementError;
 use crate::events::{BatchSettled, ReceiptSettled, ReceiptSkipped};
-use crate::messages::{decode_category, parse_receipt, ReceiptFields};
+use crate::messages::{decode_category, parse_receipt, Receipt};
 use crate::pda_account;
 use crate::policy_cpi::{self, DebitAccounts};
 use crate::state::ReceiptRecord;
@@ -60,7 +60,7 @@ pub(crate) fn handle<'info>(ctx: Context<'info, SettleBatch<'info>>) -> Result<(
     let recipient = a.recipient.key();
     let mint = a.mint.key();
     // Verified by the runtime's Ed25519 program: only the agent's receipts for this batch count.
-    let receipts: Vec<ReceiptFields> = verified_messages(&a.instructions.to_account_info())?
+    let receipts: Vec<Receipt> = verified_messages(&a.instructions.to_account_info())?
         .into_iter()
         .filter(|v| v.signer == a.wallet.agent)
         .filter_map(|v| parse_receipt(&v.message))
