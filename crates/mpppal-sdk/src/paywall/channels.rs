@@ -49,6 +49,14 @@ pub struct ChannelRecord {
 }
 
 impl ChannelRecord {
+    /// Makes `voucher`, for `cumulative`, the accepted one; `retried` when this acceptance is
+    /// the one-time resend of the accepted voucher.
+    pub(super) fn accept(&mut self, voucher: &SignedVoucher, cumulative: u64, retried: bool) {
+        self.accepted = cumulative;
+        self.best = Some(voucher.clone());
+        self.retried = retried;
+    }
+
     pub fn accounts(&self) -> SessionAccounts {
         SessionAccounts {
             wallet: self.wallet,

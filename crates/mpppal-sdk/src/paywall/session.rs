@@ -297,11 +297,8 @@ impl Shared {
                     .map_err(|e| Problem::InvalidSignature(e.to_string()))?;
             }
             let replay = admit(&record, &claimed, &voucher, &channel_id, price)?;
-            let previous = record.clone();
-            record.accepted = claimed.cumulative;
-            record.best = Some(voucher.clone());
-            record.retried = replay;
             if serve_first {
+                record.accept(&voucher, claimed.cumulative, replay);
                 let Ok(response) = inner.call(request).await;
                 if !response.status().is_success() {
                     return Ok(response);
@@ -309,7 +306,7 @@ impl Shared {
                 let this = Arc::clone(self);
                 tokio::spawn(async move {
                     let _turn = turn;
-                    this.verify_served(channel_id, claimed, version, record)
+                    this.verify_served(channel_id, voucher, claimed, version, record)
                         .await;
                 });
                 return Ok(with_receipt(
@@ -318,6 +315,8 @@ impl Shared {
                 ));
             }
             // Recorded before serving; put back if the handler fails.
+            let previous = record.clone();
+            record.accept(&voucher, claimed.cumulative, replay);
             if !self.save(&channel_id, version, &record).await? {
                 continue;
             }
@@ -353,6 +352,7 @@ impl Shared {
     async fn verify_served(
         &self,
         channel: Pubkey,
+        voucher: SignedVoucher,
         claimed: VoucherClaim,
         version: u64,
         record: ChannelRecord,
@@ -374,16 +374,13 @@ impl Shared {
             return;
         }
         // Another replica wrote the channel meanwhile: keep whichever voucher is higher.
-        let best = record.best.clone();
         let recorded = self
             .change(&channel, |current| {
                 if current.closed {
                     return Err(Problem::ChannelFinalized);
                 }
                 if claimed.cumulative > current.accepted && claimed.cumulative <= current.deposit {
-                    current.accepted = claimed.cumulative;
-                    current.best = best.clone();
-                    current.retried = false;
+                    current.accept(&voucher, claimed.cumulative, false);
                 }
                 Ok(())
             })
