@@ -3,6 +3,7 @@
 //! consumer group take jobs from it, and every job's outcome (done, retry later, dead) is
 //! recorded back on its outbox row, so Redis holds nothing that cannot be rebuilt.
 
+mod attempts;
 pub mod chain;
 pub mod config;
 pub mod confirm;

@@ -24,11 +24,11 @@ use solana_signer::Signer;
 use solana_transaction::{Hash, Transaction};
 use std::str::FromStr;
 use std::sync::OnceLock;
-use std::time::Instant;
 
-use crate::chain::{ChainError, Landed};
-use crate::settle::{blockhash_valid, owner_key, resend, wait};
+use crate::attempts::{self, Payment, Recorded, Step};
+use crate::settle::owner_key;
 use crate::{outcome, Ctx, Retry};
+use tracing::Instrument;
 
 /// The most a Solana transaction may weigh on the wire.
 const MAX_TRANSACTION_BYTES: u64 = mpppal_solana::method::payload::MAX_TRANSACTION_BYTES as u64;
@@ -102,77 +102,91 @@ pub async fn run(ctx: &Ctx, subject: &str) -> Result<(), Retry> {
     // A batch moves the wallet's nonce too: within this worker it waits for the wallet's
     // transfers in flight, whose recorded attempts it would otherwise make stale.
     let _turn = ctx.wallet_turn(&wallet).await;
-    let deadline = Instant::now() + ctx.config.confirm_wait;
-    let mut sent: Option<String> = None;
-    loop {
+    attempts::drive(ctx, &BatchPayment { batch_id })
+        .instrument(tracing::info_span!("receipts.settle", batch_id))
+        .await
+}
+
+/// A receipt batch as [`attempts::drive`] takes it to the chain.
+struct BatchPayment {
+    batch_id: i64,
+}
+
+impl Payment for BatchPayment {
+    type State = Batch;
+
+    async fn load(&self, ctx: &Ctx) -> Result<Option<Batch>, Retry> {
         let mut conn = ctx.db.acquire().await?;
-        let Some(b) = batches::load(&mut conn, batch_id).await? else {
-            tracing::warn!(batch_id, "a receipt batch job names no batch; dropped");
-            return Ok(());
+        let Some(b) = batches::load(&mut conn, self.batch_id).await? else {
+            tracing::warn!("a receipt batch job names no batch; dropped");
+            return Ok(None);
         };
-        drop(conn);
-        if b.status != "settling" {
-            return Ok(());
-        }
-        if let Some(attempt) = &b.attempt {
-            let signature = Signature::from_str(&attempt.signature)
-                .map_err(|_| Retry("a recorded signature is malformed".into()))?;
-            // Whether it could still land, read before its status (as for transfers).
-            let expired = ctx.chain.block_height().await? > attempt.last_valid_height as u64
-                || !blockhash_valid(ctx, &attempt.raw).await?;
-            match ctx.chain.landed(&signature).await? {
-                Some(Landed::Confirmed) => return conclude(ctx, &b, &attempt.signature).await,
-                Some(Landed::Processing) => {
-                    wait(deadline, &attempt.signature).await?;
-                    continue;
-                }
-                Some(Landed::Failed { code, detail }) => {
-                    return refused(ctx, &b, code, &detail).await;
-                }
-                None if !expired => {
-                    if sent.as_deref() != Some(attempt.signature.as_str()) {
-                        resend(ctx, &attempt.signature, &attempt.raw).await?;
-                        sent = Some(attempt.signature.clone());
-                    }
-                    wait(deadline, &attempt.signature).await?;
-                    continue;
-                }
-                None => tracing::info!(
-                    batch_id,
-                    signature = %attempt.signature,
-                    "the recorded batch can no longer land; rebuilding"
-                ),
+        Ok((b.status == "settling").then_some(b))
+    }
+
+    fn recorded<'a>(&self, b: &'a Batch) -> Option<Recorded<'a>> {
+        b.attempt.as_ref().map(|a| Recorded {
+            signature: &a.signature,
+            raw: &a.raw,
+            last_valid_height: a.last_valid_height,
+        })
+    }
+
+    /// Only its blockhash keeps a batch from landing: the receipt records make a second
+    /// transaction pay nothing, so a batch has no nonce of its own.
+    fn stale(&self, _: &Batch) -> bool {
+        false
+    }
+
+    async fn landed(&self, ctx: &Ctx, b: &Batch, signature: &str) -> Result<(), Retry> {
+        conclude(ctx, b, signature).await
+    }
+
+    async fn refused(
+        &self,
+        ctx: &Ctx,
+        b: &Batch,
+        code: Option<u32>,
+        detail: &str,
+    ) -> Result<Step, Retry> {
+        refused(ctx, b, code, detail).await?;
+        Ok(Step::Done)
+    }
+
+    async fn build(
+        &self,
+        ctx: &Ctx,
+        b: &Batch,
+        blockhash: Hash,
+    ) -> Result<Option<Transaction>, Retry> {
+        match build(ctx, b, blockhash).await? {
+            Ok(tx) => Ok(Some(tx)),
+            Err(reason) => {
+                fail(ctx, b, &reason).await?;
+                Ok(None)
             }
         }
-        let (blockhash, last_valid_height) = ctx.chain.blockhash().await?;
-        let tx = match build(ctx, &b, blockhash).await? {
-            Ok(tx) => tx,
-            Err(reason) => return fail(ctx, &b, &reason).await,
-        };
+    }
+
+    async fn record(
+        &self,
+        ctx: &Ctx,
+        b: &Batch,
+        tx: &Transaction,
+        last_valid_height: u64,
+    ) -> Result<bool, Retry> {
         let attempt = BatchAttempt {
             signature: tx.signatures[0].to_string(),
-            raw: bincode::serialize(&tx).expect("a transaction serialises"),
+            raw: bincode::serialize(tx).expect("a transaction serialises"),
             last_valid_height: last_valid_height as i64,
         };
         let mut conn = ctx.db.acquire().await?;
-        if !batches::record_attempt(&mut conn, batch_id, b.tx_attempts, &attempt).await? {
-            continue;
+        let recorded =
+            batches::record_attempt(&mut conn, b.batch_id, b.tx_attempts, &attempt).await?;
+        if recorded {
+            tracing::info!(receipts = b.receipts.len(), "receipt batch recorded");
         }
-        drop(conn);
-        tracing::info!(
-            batch_id,
-            receipts = b.receipts.len(),
-            signature = %attempt.signature,
-            "receipt batch recorded; sending"
-        );
-        match ctx.chain.send(&tx).await {
-            Ok(()) => sent = Some(attempt.signature),
-            // A refused preflight was never forwarded: this batch cannot land as it is.
-            Err(ChainError::Rejected { code, detail }) => {
-                return refused(ctx, &b, code, &detail).await
-            }
-            Err(e @ ChainError::Unavailable(_)) => return Err(e.into()),
-        }
+        Ok(recorded)
     }
 }
 

@@ -14,14 +14,15 @@ use mpppal_settlement_program::TransferArgs;
 use mpppal_solana::policy_ix::PaymentAccounts;
 use mpppal_solana::{address, settlement_ix, token_ix};
 use solana_keypair::Keypair;
-use solana_signature::Signature;
 use solana_signer::Signer;
-use solana_transaction::Transaction;
+use solana_transaction::{Hash, Transaction};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
-use crate::chain::{ChainError, Landed};
+use crate::attempts::{self, Payment, Recorded, Step};
+use crate::chain::ChainError;
 use crate::{outcome, Ctx, Retry};
+use tracing::Instrument;
 
 /// How often a sent transaction's status is read while waiting for it.
 pub(crate) const POLL: Duration = Duration::from_millis(400);
@@ -38,126 +39,136 @@ pub async fn run(ctx: &Ctx, transfer_id: &str) -> Result<(), Retry> {
     };
     drop(conn);
     let _turn = ctx.wallet_turn(&first.wallet).await;
-    let deadline = Instant::now() + ctx.config.confirm_wait;
-    // The attempt this run built and sent itself: no need to send it again.
-    let mut sent: Option<String> = None;
-    loop {
+    attempts::drive(ctx, &TransferPayment { transfer_id })
+        .instrument(tracing::info_span!("transfer.settle", transfer_id))
+        .await
+}
+
+/// A transfer as [`attempts::drive`] takes it to the chain.
+struct TransferPayment<'a> {
+    transfer_id: &'a str,
+}
+
+/// A pending transfer with its wallet as the chain has it now.
+struct TransferState {
+    settling: Settling,
+    address: Pubkey,
+    wallet: mpppal_policy_program::Wallet,
+}
+
+impl Payment for TransferPayment<'_> {
+    type State = TransferState;
+
+    async fn load(&self, ctx: &Ctx) -> Result<Option<TransferState>, Retry> {
         let mut conn = ctx.db.acquire().await?;
-        let Some(s) = settlement::load(&mut conn, transfer_id).await? else {
-            tracing::warn!(transfer_id, "a settlement job names no transfer; dropped");
-            return Ok(());
+        let Some(settling) = settlement::load(&mut conn, self.transfer_id).await? else {
+            tracing::warn!("a settlement job names no transfer; dropped");
+            return Ok(None);
         };
         drop(conn);
-        if s.status != "pending" || s.provider_submitted {
-            return Ok(());
+        if settling.status != "pending" || settling.provider_submitted {
+            return Ok(None);
         }
-        let wallet_address = Pubkey::from_str(&s.wallet).map_err(|_| {
+        let address = Pubkey::from_str(&settling.wallet).map_err(|_| {
             Retry(format!(
                 "the account's wallet address {} is malformed",
-                s.wallet
+                settling.wallet
             ))
         })?;
         // The wallet first, the signature's status second: if our transaction moved the nonce,
         // its status is visible by the time we look.
         let wallet = ctx
             .chain
-            .wallet(&wallet_address)
+            .wallet(&address)
             .await?
-            .ok_or_else(|| Retry(format!("the chain has no wallet at {wallet_address}")))?;
+            .ok_or_else(|| Retry(format!("the chain has no wallet at {address}")))?;
+        Ok(Some(TransferState {
+            settling,
+            address,
+            wallet,
+        }))
+    }
 
-        if let Some(attempt) = &s.attempt {
-            let signature = Signature::from_str(&attempt.signature)
-                .map_err(|_| Retry("a recorded signature is malformed".into()))?;
-            // Whether it could still land, read before its status: if it could not before we
-            // looked, a status of "not found" is final.
-            let expired = ctx.chain.block_height().await? > attempt.last_valid_height as u64
-                || !blockhash_valid(ctx, &attempt.raw).await?;
-            match ctx.chain.landed(&signature).await? {
-                Some(Landed::Confirmed) => {
-                    outcome::settled(ctx, &s, &attempt.signature).await?;
-                    return Ok(());
-                }
-                Some(Landed::Processing) => {
-                    wait(deadline, &attempt.signature).await?;
-                    continue;
-                }
-                Some(Landed::Failed { code, .. }) if code == Some(nonce_mismatch()) => {
-                    tracing::info!(
-                        transfer_id,
-                        "another payment took the wallet nonce; rebuilding"
-                    );
-                }
-                Some(Landed::Failed { detail, .. }) => {
-                    outcome::failed(
-                        ctx,
-                        &s,
-                        &format!("the chain refused the transfer: {detail}"),
-                    )
-                    .await?;
-                    return Ok(());
-                }
-                None => {
-                    let dead = wallet.nonce > attempt.nonce as u64 || expired;
-                    if !dead {
-                        if sent.as_deref() != Some(attempt.signature.as_str()) {
-                            resend(ctx, &attempt.signature, &attempt.raw).await?;
-                            sent = Some(attempt.signature.clone());
-                        }
-                        wait(deadline, &attempt.signature).await?;
-                        continue;
-                    }
-                    tracing::info!(
-                        transfer_id,
-                        signature = %attempt.signature,
-                        "the recorded attempt can no longer land; rebuilding"
-                    );
-                }
+    fn recorded<'a>(&self, state: &'a TransferState) -> Option<Recorded<'a>> {
+        state.settling.attempt.as_ref().map(|a| Recorded {
+            signature: &a.signature,
+            raw: &a.raw,
+            last_valid_height: a.last_valid_height,
+        })
+    }
+
+    fn stale(&self, state: &TransferState) -> bool {
+        state
+            .settling
+            .attempt
+            .as_ref()
+            .is_some_and(|a| state.wallet.nonce > a.nonce as u64)
+    }
+
+    async fn landed(&self, ctx: &Ctx, state: &TransferState, signature: &str) -> Result<(), Retry> {
+        outcome::settled(ctx, &state.settling, signature).await
+    }
+
+    async fn refused(
+        &self,
+        ctx: &Ctx,
+        state: &TransferState,
+        code: Option<u32>,
+        detail: &str,
+    ) -> Result<Step, Retry> {
+        if code == Some(nonce_mismatch()) {
+            tracing::info!("another payment took the wallet nonce; rebuilding");
+            return Ok(Step::Rebuild);
+        }
+        let reason = format!("the chain refused the transfer: {detail}");
+        outcome::failed(ctx, &state.settling, &reason).await?;
+        Ok(Step::Done)
+    }
+
+    async fn build(
+        &self,
+        ctx: &Ctx,
+        state: &TransferState,
+        blockhash: Hash,
+    ) -> Result<Option<Transaction>, Retry> {
+        match build(
+            ctx,
+            &state.settling,
+            &state.address,
+            &state.wallet,
+            blockhash,
+        )
+        .await?
+        {
+            Ok(tx) => Ok(Some(tx)),
+            Err(reason) => {
+                outcome::failed(ctx, &state.settling, &reason).await?;
+                Ok(None)
             }
         }
+    }
 
-        let (blockhash, last_valid_height) = ctx.chain.blockhash().await?;
-        let tx = match build(ctx, &s, &wallet_address, &wallet, blockhash).await? {
-            Ok(tx) => tx,
-            Err(reason) => {
-                outcome::failed(ctx, &s, &reason).await?;
-                return Ok(());
-            }
-        };
+    async fn record(
+        &self,
+        ctx: &Ctx,
+        state: &TransferState,
+        tx: &Transaction,
+        last_valid_height: u64,
+    ) -> Result<bool, Retry> {
         let attempt = Attempt {
             signature: tx.signatures[0].to_string(),
-            raw: bincode::serialize(&tx).expect("a transaction serialises"),
-            nonce: wallet.nonce as i64,
+            raw: bincode::serialize(tx).expect("a transaction serialises"),
+            nonce: state.wallet.nonce as i64,
             last_valid_height: last_valid_height as i64,
         };
         let mut conn = ctx.db.acquire().await?;
-        if !settlement::record_attempt(&mut conn, transfer_id, s.tx_attempts, &attempt).await? {
-            // Another worker recorded one first: follow it.
-            continue;
-        }
-        drop(conn);
-        tracing::info!(
-            transfer_id,
-            signature = %attempt.signature,
-            nonce = attempt.nonce,
-            "settlement attempt recorded; sending"
-        );
-        match ctx.chain.send(&tx).await {
-            Ok(()) => sent = Some(attempt.signature),
-            Err(ChainError::Rejected { code, .. }) if code == Some(nonce_mismatch()) => {
-                // The nonce moved between our read and the send: the next turn rebuilds.
-            }
-            Err(ChainError::Rejected { detail, .. }) => {
-                // A refused preflight was never forwarded: this attempt cannot land.
-                outcome::failed(
-                    ctx,
-                    &s,
-                    &format!("the chain refused the transfer: {detail}"),
-                )
-                .await?;
-                return Ok(());
-            }
-            Err(e @ ChainError::Unavailable(_)) => return Err(e.into()),
-        }
+        Ok(settlement::record_attempt(
+            &mut conn,
+            self.transfer_id,
+            state.settling.tx_attempts,
+            &attempt,
+        )
+        .await?)
     }
 }
 
