@@ -3,6 +3,9 @@
 //! The `mpp` crate decodes leniently (standard alphabet, padding anywhere). The cross-language
 //! vectors require refusing those forms, so every encoded field we accept goes through here.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
 /// Why a value is not strict base64url.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid base64url: {0}")]
@@ -26,15 +29,22 @@ pub fn decode(input: &str) -> Result<Vec<u8>, InvalidBase64Url> {
             body
         }
     };
-    if let Some(bad) = body
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    // Every byte before the first bad one is ASCII, so it starts a character.
+    if let Some(at) = body
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
     {
+        let bad = body[at..].chars().next().unwrap_or_default();
         return Err(InvalidBase64Url(format!(
             "character {bad:?} is not in the base64url alphabet"
         )));
     }
-    mpp::protocol::core::base64url_decode(body).map_err(|e| InvalidBase64Url(e.to_string()))
+    // The alphabet and padding are checked above, so this is the unpadded URL-safe decoding the
+    // `mpp` crate ends with, without its normalising copy: credentials are decoded on every
+    // paid request.
+    URL_SAFE_NO_PAD
+        .decode(body)
+        .map_err(|e| InvalidBase64Url(e.to_string()))
 }
 
 /// Encodes as unpadded base64url.

@@ -10,11 +10,13 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::{AccountDeserialize, Discriminator};
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use ed25519_dalek::VerifyingKey;
 use mpppal_protocol::Receipt;
 use mpppal_settlement_program::{CloseSessionArgs, Session, SessionStatus};
 use mpppal_solana::method::session::{
     amount, inspect_open, OpenSummary, SessionAction, SessionDetails, SessionRequest,
 };
+use mpppal_solana::method::voucher::verifying_key;
 use mpppal_solana::method::{SignedVoucher, VoucherClaim};
 use mpppal_solana::settlement_ix;
 use mpppal_solana::signed::{ed25519_instruction, SignedMessage};
@@ -45,7 +47,29 @@ const MAX_CONFLICTS: usize = 8;
 /// a time here (handler included), and replicas are kept apart by the store's compare-and-set.
 pub(super) struct Channels {
     store: Arc<dyn ChannelStore>,
-    turns: std::sync::Mutex<HashMap<Pubkey, Arc<Mutex<()>>>>,
+    turns: std::sync::Mutex<HashMap<Pubkey, Arc<Mutex<Kept>>>>,
+}
+
+/// What this process keeps of a channel between turns, in the turn itself: the signer's
+/// verification key, decoded once instead of once per voucher.
+#[derive(Default)]
+pub(super) struct Kept {
+    key: Option<(Pubkey, VerifyingKey)>,
+}
+
+impl Kept {
+    /// The verification key of `signer` (the channel's, from chain state).
+    fn key(&mut self, signer: &Pubkey) -> Result<VerifyingKey, Problem> {
+        match self.key {
+            Some((known, key)) if known == *signer => Ok(key),
+            _ => {
+                let key =
+                    verifying_key(signer).map_err(|e| Problem::InvalidSignature(e.to_string()))?;
+                self.key = Some((*signer, key));
+                Ok(key)
+            }
+        }
+    }
 }
 
 impl Channels {
@@ -58,7 +82,7 @@ impl Channels {
 
     /// Waits for this process's turn on a channel known to the store (so unknown ids, which
     /// anyone can send, never take memory here).
-    async fn turn(&self, channel: &Pubkey) -> OwnedMutexGuard<()> {
+    async fn turn(&self, channel: &Pubkey) -> OwnedMutexGuard<Kept> {
         let turn = self
             .turns
             .lock()
@@ -129,7 +153,8 @@ impl Shared {
                 "this paywall has no session terms".into(),
             ));
         }
-        let (challenge, payload) = self.bound_challenge(header_value, "session")?;
+        let (challenge, action): (_, SessionAction) =
+            self.bound_challenge(header_value, "session")?;
         // The challenge's HMAC covers the request exactly as encoded, so the encoding this
         // route issues now is the only one that can match.
         let current = self.encoded_request(Intent::Session, price);
@@ -138,8 +163,6 @@ impl Shared {
                 "the price or terms of this route changed".into(),
             ));
         }
-        let action: SessionAction = serde_json::from_value(payload)
-            .map_err(|e| Problem::MalformedCredential(format!("payload: {e}")))?;
         let channel_id = Pubkey::from_str(action.channel_id()).map_err(|_| {
             Problem::MalformedCredential("channelId is not a base58 address".into())
         })?;
@@ -277,7 +300,7 @@ impl Shared {
         voucher: SignedVoucher,
         request: Request<Body>,
         mut inner: S,
-        turn: OwnedMutexGuard<()>,
+        mut turn: OwnedMutexGuard<Kept>,
     ) -> Result<Response<Body>, Problem>
     where
         S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>,
@@ -291,9 +314,10 @@ impl Shared {
             let claimed = voucher
                 .claims(&record.signer)
                 .map_err(|e| Problem::InvalidSignature(e.to_string()))?;
+            let key = turn.key(&record.signer)?;
             if !serve_first {
                 claimed
-                    .check_signature(&record.signer)
+                    .check_signature_with(&key)
                     .map_err(|e| Problem::InvalidSignature(e.to_string()))?;
             }
             let replay = admit(&record, &claimed, &voucher, &channel_id, price)?;
@@ -306,7 +330,7 @@ impl Shared {
                 let this = Arc::clone(self);
                 tokio::spawn(async move {
                     let _turn = turn;
-                    this.verify_served(channel_id, voucher, claimed, version, record)
+                    this.verify_served(channel_id, voucher, claimed, &key, version, record)
                         .await;
                 });
                 return Ok(with_receipt(
@@ -354,10 +378,11 @@ impl Shared {
         channel: Pubkey,
         voucher: SignedVoucher,
         claimed: VoucherClaim,
+        key: &VerifyingKey,
         version: u64,
         record: ChannelRecord,
     ) {
-        if claimed.check_signature(&record.signer).is_err() {
+        if claimed.check_signature_with(key).is_err() {
             tracing::warn!(%channel, cumulative = claimed.cumulative, "a voucher served before verification has a bad signature; this channel now verifies every voucher before serving");
             if let Err(problem) = self
                 .change(&channel, |current| {

@@ -131,6 +131,57 @@ async fn refuses_forged_tampered_expired_and_unaffordable_payments() {
     assert_eq!(response.status(), 400);
 }
 
+/// The paywall reads a credential in one strict pass (ADR 0020): a lenient spelling, an
+/// oversized token, a payload of the wrong shape or a challenge of another intent is refused
+/// before any payment is taken, so the challenge's proper credential still pays afterwards.
+#[tokio::test]
+async fn credentials_it_cannot_read_are_refused_and_spend_nothing() {
+    let w = world(10 * USDC).await;
+    let challenge = w.challenge("/data").await;
+    let authorization = w.pay(&challenge, &w.agent, 300);
+    let token = authorization.strip_prefix("Payment ").unwrap();
+    let w = &w;
+    let refused = |header: String| async move {
+        let (status, kind, _) = problem_type(w.get("/data", Some(&header)).await).await;
+        (status, kind)
+    };
+    let malformed = (402, "malformed-credential".to_string());
+
+    // The standard alphabet, or padding inside the value, spells the token another way.
+    let standard = token.replace('-', "+").replace('_', "/") + "+";
+    assert_eq!(refused(format!("Payment {standard}")).await, malformed);
+    let (head, tail) = token.split_at(10);
+    assert_eq!(refused(format!("Payment {head}={tail}")).await, malformed);
+    assert_eq!(
+        refused(format!("Payment {}", "A".repeat(70_000))).await,
+        malformed
+    );
+
+    // The right challenge with a payload that is no charge payload.
+    let credential = mpppal_protocol::PaymentCredential::new(
+        challenge.to_echo(),
+        json!({ "type": "banknote", "serial": 7 }),
+    );
+    let odd = mpppal_protocol::format_authorization(&credential).unwrap();
+    assert_eq!(refused(odd).await, malformed);
+
+    // The same payload bound to the challenge with its intent renamed: the HMAC fails first.
+    let mut renamed = challenge.to_echo();
+    renamed.intent = "session".into();
+    let credential =
+        mpppal_protocol::PaymentCredential::new(renamed, json!({ "type": "banknote" }));
+    let header = mpppal_protocol::format_authorization(&credential).unwrap();
+    assert_eq!(
+        refused(header).await,
+        (402, "invalid-challenge".to_string())
+    );
+
+    // Nothing above was taken as a payment: the challenge's own credential still buys the data.
+    let response = w.get("/data", Some(&authorization)).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "the data");
+}
+
 #[tokio::test]
 async fn a_paused_wallet_is_refused_with_403_and_a_failed_handler_costs_nothing() {
     // 0.30 USDC covers one 0.25 payment at a time.

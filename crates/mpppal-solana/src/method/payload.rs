@@ -2,6 +2,7 @@
 
 use anchor_lang::prelude::Pubkey;
 use serde::{Deserialize, Serialize};
+use solana_signature::ParseSignatureError;
 use std::str::FromStr;
 
 use super::MethodError;
@@ -41,12 +42,11 @@ pub struct ReceiptPayload {
 
 /// A base58 Ed25519 signature.
 pub fn signature_bytes(field: &'static str, text: &str) -> Result<[u8; 64], MethodError> {
-    let bytes = bs58::decode(text)
-        .into_vec()
-        .map_err(|_| MethodError::invalid(field, "not base58"))?;
-    bytes
-        .try_into()
-        .map_err(|_| MethodError::invalid(field, "not 64 bytes"))
+    match solana_signature::Signature::from_str(text) {
+        Ok(signature) => Ok(signature.into()),
+        Err(ParseSignatureError::WrongSize) => Err(MethodError::invalid(field, "not 64 bytes")),
+        Err(ParseSignatureError::Invalid) => Err(MethodError::invalid(field, "not base58")),
+    }
 }
 
 impl ReceiptPayload {
@@ -77,5 +77,31 @@ impl ChargePayload {
             ));
         }
         Ok(Some(bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_are_64_bytes_of_base58() {
+        let bytes: [u8; 64] = std::array::from_fn(|i| 255 - i as u8);
+        let text = solana_signature::Signature::from(bytes).to_string();
+        assert_eq!(signature_bytes("signature", &text).unwrap(), bytes);
+        // Leading zero bytes are leading '1's, and round-trip too.
+        let zeros = [0u8; 64];
+        let ones = solana_signature::Signature::from(zeros).to_string();
+        assert_eq!(ones, "1".repeat(64));
+        assert_eq!(signature_bytes("signature", &ones).unwrap(), zeros);
+
+        let refused = |text: &str| signature_bytes("signature", text).unwrap_err().to_string();
+        assert!(refused(&text[..40]).contains("not 64 bytes"));
+        assert!(refused(&format!("{text}1")).contains("not 64 bytes"));
+        assert!(refused(&"z".repeat(120)).contains("not 64 bytes"));
+        let mut bad = text.clone();
+        bad.replace_range(0..1, "0");
+        assert!(refused(&bad).contains("not base58"));
+        assert!(refused("").contains("not 64 bytes"));
     }
 }

@@ -160,6 +160,6 @@ pub fn sign_receipt(
         wallet: wallet.to_string(),
         expires_at,
         category: category.map(str::to_string),
-        signature: bs58::encode(signed.signature).into_string(),
+        signature: solana_signature::Signature::from(signed.signature).to_string(),
     })
 }

@@ -60,7 +60,7 @@ impl SignedVoucher {
     /// Signs a cumulative voucher for `channel`.
     pub fn sign(signer: &Keypair, channel: &Pubkey, cumulative: u64, expires_at: i64) -> Self {
         let message = voucher_message(channel, cumulative, expires_at);
-        let signature: [u8; 64] = signer.sign_message(&message).into();
+        let signature = signer.sign_message(&message);
         Self {
             voucher: VoucherData {
                 channel_id: channel.to_string(),
@@ -68,7 +68,9 @@ impl SignedVoucher {
                 expires_at: (expires_at != 0).then_some(expires_at),
             },
             signer: signer.pubkey().to_string(),
-            signature: bs58::encode(signature).into_string(),
+            // `Signature`'s base58 is a fixed-size encoder, several times faster than `bs58`
+            // on 64 bytes; a voucher is signed per paid request.
+            signature: signature.to_string(),
             signature_type: "ed25519".into(),
         }
     }
@@ -106,11 +108,22 @@ impl SignedVoucher {
     }
 }
 
+/// `signer` as an Ed25519 verification key. Decompressing the point costs about as much as a
+/// field inversion, so a verifier that checks many vouchers of one signer keeps the key.
+pub fn verifying_key(signer: &Pubkey) -> Result<VerifyingKey, MethodError> {
+    VerifyingKey::from_bytes(&signer.to_bytes())
+        .map_err(|_| MethodError::invalid("signer", "not an Ed25519 point"))
+}
+
 impl VoucherClaim {
     /// Checks the signature over these fields against `signer`.
     pub fn check_signature(self, signer: &Pubkey) -> Result<VerifiedVoucher, MethodError> {
-        let key = VerifyingKey::from_bytes(&signer.to_bytes())
-            .map_err(|_| MethodError::invalid("signer", "not an Ed25519 point"))?;
+        self.check_signature_with(&verifying_key(signer)?)
+    }
+
+    /// As [`VoucherClaim::check_signature`], with the signer's key already decoded
+    /// ([`verifying_key`]).
+    pub fn check_signature_with(self, key: &VerifyingKey) -> Result<VerifiedVoucher, MethodError> {
         // Strict verification refuses malleable signatures and small-order keys, so one voucher
         // has exactly one accepted encoding.
         key.verify_strict(
