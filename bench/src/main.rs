@@ -11,6 +11,9 @@
 //! and one serving before verifying (`VoucherCheck::AfterServing`, ADR 0019), each in two
 //! layouts: client and servers sharing one runtime, and each on a one-thread runtime of its own.
 //!
+//! - `paywall`: the paywall's own work for a paid session request, in process (no network), vs
+//!   raw strict verification of a voucher.
+//!
 //! - `ingest`: receipts stored per second by the API's batch ingestion vs a raw multi-row
 //!   INSERT into the same table (needs PostgreSQL: `DATABASE_URL`, default the local server).
 //! - `ingest-http`: the same through the whole `POST /v1/receipts` endpoint (signed requests,
@@ -19,11 +22,12 @@
 //!   worker on the embedded chain, with creation- (report-) to-settlement latency (p50, p99), vs
 //!   the same payments sent directly to the same chain (needs PostgreSQL and Redis).
 //!
-//! Run: `cargo run -p mpppal-bench --release -- [voucher|session|latency|ingest|ingest-http|settle]`
+//! Run: `cargo run -p mpppal-bench --release -- [voucher|paywall|session|latency|ingest|ingest-http|settle]`
 //! (all by default).
 
 mod ingest;
 mod ingest_http;
+mod paywall;
 mod session;
 mod settle;
 mod setup;
@@ -53,6 +57,9 @@ fn main() {
     }
     if run("settle") {
         runtime.block_on(settle::run());
+    }
+    if run("paywall") {
+        paywall::run();
     }
     if run("session") || run("latency") {
         session::run(run("session"), run("latency"));

@@ -28,6 +28,8 @@ pub struct World {
     pub api: String,
     /// The same provider serving before verifying (`VoucherCheck::AfterServing`).
     pub api_after: String,
+    /// The router behind `api`, for calls without a network.
+    pub router: Router,
     rpc_url: String,
     agent: Keypair,
     wallet: Pubkey,
@@ -123,15 +125,16 @@ impl World {
                 vouchers: VoucherCheck::BeforeServing,
             }),
         };
-        let api = serve(&config, &chain).await;
+        let (api, router) = serve(&config, &chain).await;
         let mut after = config.clone();
         if let Some(terms) = after.sessions.as_mut() {
             terms.vouchers = VoucherCheck::AfterServing;
         }
-        let api_after = serve(&after, &chain).await;
+        let (api_after, _) = serve(&after, &chain).await;
         Self {
             api,
             api_after,
+            router,
             rpc_url,
             agent,
             wallet,
@@ -198,8 +201,8 @@ impl World {
 }
 
 /// Serves `/metered` (a session route, 1,000 base units a request) and `/free` behind a paywall
-/// with `config`; answers the server's base URL.
-async fn serve(config: &PaywallConfig, chain: &Arc<RpcChain>) -> String {
+/// with `config`; answers the server's base URL and its router.
+async fn serve(config: &PaywallConfig, chain: &Arc<RpcChain>) -> (String, Router) {
     let paywall = Paywall::new(
         config.clone(),
         chain.clone(),
@@ -216,6 +219,7 @@ async fn serve(config: &PaywallConfig, chain: &Arc<RpcChain>) -> String {
         .await
         .expect("bind");
     let api = format!("http://{}", listener.local_addr().expect("addr"));
+    let router = app.clone();
     tokio::spawn(async move { axum::serve(listener, app).await });
-    api
+    (api, router)
 }
