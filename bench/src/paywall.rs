@@ -7,16 +7,11 @@
 
 use axum::body::Body;
 use axum::http::{header, Request};
-use ed25519_dalek::{Signature, VerifyingKey};
 use http_body_util::BodyExt;
-use mpppal_solana::method::SignedVoucher;
-use mpppal_solana::Pubkey;
-use solana_keypair::Keypair;
-use solana_signer::Signer;
 use std::time::Instant;
 use tower::ServiceExt;
 
-use crate::setup;
+use crate::{setup, RawVoucher};
 
 const ROUNDS: usize = 11;
 const PER_ROUND: usize = 1_000;
@@ -30,12 +25,12 @@ pub fn run() {
         let world = setup::World::start().await;
         let metered = format!("{}/metered", world.api);
         let (_opener, credentials) = world.presigned(&metered, (ROUNDS * PER_ROUND) as u64).await;
-        let (key, message, signature) = raw_voucher();
+        let raw = RawVoucher::new();
         let mut rounds = Vec::with_capacity(ROUNDS);
         for round in credentials.chunks(PER_ROUND) {
             let start = Instant::now();
             for _ in 0..PER_ROUND {
-                key.verify_strict(&message, &signature).expect("valid");
+                raw.verify();
             }
             let raw = start.elapsed().as_secs_f64() / PER_ROUND as f64;
             let start = Instant::now();
@@ -61,18 +56,4 @@ pub fn run() {
             rounds[ROUNDS - 1].0
         );
     });
-}
-
-/// A voucher's message and signature with its signer's key decoded, as raw verification uses
-/// them.
-fn raw_voucher() -> (VerifyingKey, Vec<u8>, Signature) {
-    let agent = Keypair::new();
-    let channel = Pubkey::new_unique();
-    let voucher = SignedVoucher::sign(&agent, &channel, 123_456, 0);
-    let key = VerifyingKey::from_bytes(&agent.pubkey().to_bytes()).expect("key");
-    let message = mpppal_solana::method::session::voucher_bytes(&channel, 123_456, 0);
-    let signature =
-        mpppal_solana::method::payload::signature_bytes("signature", &voucher.signature)
-            .expect("signature");
-    (key, message, Signature::from_bytes(&signature))
 }

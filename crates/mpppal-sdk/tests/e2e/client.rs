@@ -94,16 +94,11 @@ async fn pays_a_standard_server_by_sponsored_transaction_through_the_policy_prog
         .unwrap();
     assert_eq!(paid.paid, PRICE);
     assert_eq!(paid.response.text().await.unwrap(), "sponsored");
-    let provider_usdc = mpppal_solana::address::token_account(&w.provider, &w.mint);
-    let balance: u64 = w
-        .rpc
-        .get_token_account_balance(&provider_usdc)
-        .await
-        .unwrap()
-        .amount
-        .parse()
-        .unwrap();
-    assert_eq!(balance, 1 + PRICE, "paid on chain, from the wallet's vault");
+    assert_eq!(
+        w.provider_usdc().await,
+        1 + PRICE,
+        "paid on chain, from the wallet's vault"
+    );
     // A second request uses the wallet's next nonce.
     client(&w, reporter.clone())
         .get(&format!("{}/sponsored", w.api))

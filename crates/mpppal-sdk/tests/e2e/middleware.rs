@@ -74,8 +74,7 @@ async fn requests_through_the_chain_are_paid_and_every_attempt_passes_it() {
 async fn a_payment_the_client_declines_is_an_error_and_nothing_is_paid() {
     let w = world(10 * USDC).await;
     let (http, _) = chain(&w, client(&w).with_max_price(PRICE - 1));
-    let vault =
-        crate::sessions::balance(&w, &mpppal_solana::address::vault(&w.wallet, &w.mint)).await;
+    let vault = w.vault_usdc().await;
     let err = http
         .get(format!("{}/data", w.api))
         .send()
@@ -86,8 +85,5 @@ async fn a_payment_the_client_declines_is_an_error_and_nothing_is_paid() {
         "{err:?}"
     );
     assert!(err.to_string().contains("declined"), "{err}");
-    assert_eq!(
-        crate::sessions::balance(&w, &mpppal_solana::address::vault(&w.wallet, &w.mint)).await,
-        vault
-    );
+    assert_eq!(w.vault_usdc().await, vault);
 }

@@ -2,11 +2,10 @@
 //! a request reaches, every voucher is accepted once, and the close pays what was served.
 
 use crate::sessions::{
-    balance, close_credential, opened_session, problem, session_challenge, voucher_credential,
+    close_credential, opened_session, problem, session_challenge, voucher_credential,
 };
 use crate::support::*;
 use mpppal_protocol::parse_receipt;
-use mpppal_solana::address;
 use serde_json::Value;
 use solana_signer::Signer;
 
@@ -30,8 +29,7 @@ fn accepted(response: &reqwest::Response) -> String {
 #[tokio::test]
 async fn replicas_sharing_stores_serve_one_session_and_accept_each_voucher_once() {
     let w = world(10 * USDC).await;
-    let provider_usdc = address::token_account(&w.provider, &w.mint);
-    let before = balance(&w, &provider_usdc).await;
+    let before = w.provider_usdc().await;
     let (a, b) = (w.replica_apis[0].as_str(), w.replica_apis[1].as_str());
     // Opened through the first replica.
     let (_agent, channel) = opened_session(&w, a).await;
@@ -91,10 +89,7 @@ async fn replicas_sharing_stores_serve_one_session_and_accept_each_voucher_once(
         (410, "session/channel-finalized".into())
     );
     assert_eq!(w.paywall_chain.transactions_sent(), 2, "open + close");
-    assert_eq!(
-        balance(&w, &provider_usdc).await,
-        before + 3 * SESSION_PRICE
-    );
+    assert_eq!(w.provider_usdc().await, before + 3 * SESSION_PRICE);
 }
 
 #[tokio::test]
@@ -158,15 +153,10 @@ async fn a_close_whose_transaction_fails_leaves_the_channel_open_for_vouchers() 
         lamports - 5_000,
     );
     send(&w.rpc, &[drain], &w.fee_payer, &[]).await;
-    let provider_usdc = address::token_account(&w.provider, &w.mint);
-    let before = balance(&w, &provider_usdc).await;
+    let before = w.provider_usdc().await;
     let failed = get(&w, a, &close_credential(&challenge, &channel)).await;
     assert_eq!(failed.status(), 402, "the close did not happen");
-    assert_eq!(
-        balance(&w, &provider_usdc).await,
-        before,
-        "nothing was paid"
-    );
+    assert_eq!(w.provider_usdc().await, before, "nothing was paid");
 
     // The chain still has the channel open, so the paywall takes vouchers again…
     let second = get(
@@ -189,8 +179,5 @@ async fn a_close_whose_transaction_fails_leaves_the_channel_open_for_vouchers() 
     let closed = get(&w, a, &close_credential(&challenge, &channel)).await;
     let body: Value = closed.json().await.unwrap();
     assert_eq!(body["paid"], "2000", "{body}");
-    assert_eq!(
-        balance(&w, &provider_usdc).await,
-        before + 2 * SESSION_PRICE
-    );
+    assert_eq!(w.provider_usdc().await, before + 2 * SESSION_PRICE);
 }

@@ -1,11 +1,11 @@
 //! The agent's side of sessions: one session per provider even when first requests race, a
 //! close the provider no longer knows, and sessions closed when the client is dropped.
 
-use crate::sessions::{balance, client, session_challenge};
+use crate::sessions::{client, session_challenge};
 use crate::support::*;
 use mpppal_protocol::{format_authorization, PaymentCredential};
 use mpppal_solana::method::session::SessionAction;
-use mpppal_solana::{address, Pubkey};
+use mpppal_solana::Pubkey;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -86,7 +86,7 @@ async fn dropping_the_client_closes_its_sessions() {
     }
     assert_eq!(w.paywall_chain.transactions_sent(), 2, "open + close");
     assert_eq!(
-        balance(&w, &address::vault(&w.wallet, &w.mint)).await,
+        w.vault_usdc().await,
         10 * USDC - SESSION_PRICE,
         "one metered request paid, the rest of the deposit back"
     );

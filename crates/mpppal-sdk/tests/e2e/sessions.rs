@@ -6,7 +6,7 @@ use mpppal_sdk::client::{AgentWallet, MemoryReporter, PayingClient};
 use mpppal_sdk::paywall::RpcChain;
 use mpppal_solana::method::session::SessionAction;
 use mpppal_solana::method::SignedVoucher;
-use mpppal_solana::{address, Pubkey};
+use mpppal_solana::Pubkey;
 use serde_json::Value;
 use solana_keypair::Keypair;
 use std::str::FromStr;
@@ -23,23 +23,12 @@ pub fn client(w: &World) -> PayingClient {
     )
 }
 
-pub async fn balance(w: &World, account: &Pubkey) -> u64 {
-    w.rpc
-        .get_token_account_balance(account)
-        .await
-        .unwrap()
-        .amount
-        .parse()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_thousand_paid_requests_settle_in_two_transactions() {
     let w = world(10 * USDC).await;
     let agent = client(&w);
     let url = format!("{}/metered", w.api);
-    let provider_usdc = address::token_account(&w.provider, &w.mint);
-    let before = balance(&w, &provider_usdc).await;
+    let before = w.provider_usdc().await;
 
     // The first request opens the session (served, not metered); then 1,000 metered requests.
     let opened = agent.get(&url).await.unwrap();
@@ -59,14 +48,8 @@ async fn a_thousand_paid_requests_settle_in_two_transactions() {
     assert_eq!(closed.len(), 1);
     assert_eq!(closed[0]["paid"], "1000000");
     assert_eq!(w.paywall_chain.transactions_sent(), 2, "open + close");
-    assert_eq!(
-        balance(&w, &provider_usdc).await,
-        before + 1_000 * SESSION_PRICE
-    );
-    assert_eq!(
-        balance(&w, &address::vault(&w.wallet, &w.mint)).await,
-        10 * USDC - 1_000 * SESSION_PRICE
-    );
+    assert_eq!(w.provider_usdc().await, before + 1_000 * SESSION_PRICE);
+    assert_eq!(w.vault_usdc().await, 10 * USDC - 1_000 * SESSION_PRICE);
 }
 
 /// A client with a session opened on `base`'s /metered, and the session's channel.
@@ -246,7 +229,7 @@ async fn the_deposit_is_topped_up_within_policy_when_used_up() {
     let closed = agent.close_sessions().await.unwrap();
     assert_eq!(closed[0]["paid"], "2100000");
     assert_eq!(
-        balance(&w, &address::vault(&w.wallet, &w.mint)).await,
+        w.vault_usdc().await,
         10 * USDC - 2_100 * SESSION_PRICE,
         "the unspent deposit came back"
     );

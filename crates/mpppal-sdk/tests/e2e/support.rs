@@ -313,7 +313,6 @@ impl ChannelStore for SlowChannels {
     }
 }
 
-/// Serves `app` on a loopback port; returns its base URL.
 /// A provider's session routes: `/metered` and `/metered-broken` (its handler fails).
 fn metered(paywall: &Paywall) -> Router {
     Router::new()
@@ -328,6 +327,7 @@ fn metered(paywall: &Paywall) -> Router {
         )
 }
 
+/// Serves `app` on a loopback port; returns its base URL.
 async fn serve(app: Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let api = format!("http://{}", listener.local_addr().unwrap());
@@ -336,6 +336,32 @@ async fn serve(app: Router) -> String {
 }
 
 impl World {
+    /// The token balance of `account`, in base units.
+    pub async fn usdc_at(&self, account: &Pubkey) -> u64 {
+        self.rpc
+            .get_token_account_balance(account)
+            .await
+            .unwrap()
+            .amount
+            .parse()
+            .unwrap()
+    }
+
+    /// What the provider's token account holds.
+    pub async fn provider_usdc(&self) -> u64 {
+        self.usdc_at(&mpppal_solana::address::token_account(
+            &self.provider,
+            &self.mint,
+        ))
+        .await
+    }
+
+    /// What the agent wallet's vault holds.
+    pub async fn vault_usdc(&self) -> u64 {
+        self.usdc_at(&mpppal_solana::address::vault(&self.wallet, &self.mint))
+            .await
+    }
+
     pub async fn get(&self, path: &str, authorization: Option<&str>) -> reqwest::Response {
         self.get_at(&self.api, path, authorization).await
     }

@@ -3,11 +3,11 @@
 //! verifies first, the payer's own vouchers still go through, and the close pays exactly what
 //! the payer signed.
 
-use crate::sessions::{balance, opened_session, problem, voucher_credential};
+use crate::sessions::{opened_session, problem, voucher_credential};
 use crate::support::*;
 use mpppal_protocol::parse_receipt;
 use mpppal_sdk::paywall::{ChannelRecord, ChannelStore};
-use mpppal_solana::{address, Pubkey};
+use mpppal_solana::Pubkey;
 use solana_keypair::Keypair;
 use std::time::Duration;
 
@@ -108,18 +108,11 @@ async fn a_forged_voucher_costs_one_request_and_the_close_pays_what_the_payer_si
     assert_eq!(record(&w, &channel).await.accepted, 4 * SESSION_PRICE);
 
     // The close pays the payer's 4,000, not a unit more.
-    let provider_usdc = address::token_account(&w.provider, &w.mint);
-    let before = balance(&w, &provider_usdc).await;
+    let before = w.provider_usdc().await;
     let closed = agent.close_sessions().await.unwrap();
     assert_eq!(closed[0]["paid"], "4000");
-    assert_eq!(
-        balance(&w, &provider_usdc).await,
-        before + 4 * SESSION_PRICE
-    );
-    assert_eq!(
-        balance(&w, &address::vault(&w.wallet, &w.mint)).await,
-        10 * USDC - 4 * SESSION_PRICE
-    );
+    assert_eq!(w.provider_usdc().await, before + 4 * SESSION_PRICE);
+    assert_eq!(w.vault_usdc().await, 10 * USDC - 4 * SESSION_PRICE);
 }
 
 /// The same credential with the voucher's `signer` field set to `signer`, as a forger would.
