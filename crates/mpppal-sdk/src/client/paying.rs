@@ -38,6 +38,13 @@ pub struct AgentWallet {
     pub wallet: Pubkey,
 }
 
+/// The client's own hold on an [`AgentWallet`]: the key is shared with the tasks that sign a
+/// session's next voucher between requests.
+pub(super) struct Agent {
+    pub(super) agent: Arc<Keypair>,
+    pub(super) wallet: Pubkey,
+}
+
 /// A response, with what was paid for it.
 #[derive(Debug)]
 pub struct PaidResponse {
@@ -51,7 +58,7 @@ pub struct PaidResponse {
 /// An HTTP client that pays 402 challenges from an MPPPal wallet.
 pub struct PayingClient {
     pub(super) http: reqwest::Client,
-    pub(super) wallet: AgentWallet,
+    pub(super) wallet: Agent,
     pub(super) chain: Arc<RpcChain>,
     settlement_program: Pubkey,
     vet: Arc<Vet>,
@@ -73,7 +80,10 @@ impl PayingClient {
     ) -> Self {
         Self {
             http: reqwest::Client::new(),
-            wallet,
+            wallet: Agent {
+                agent: Arc::new(wallet.agent),
+                wallet: wallet.wallet,
+            },
             chain,
             settlement_program: mpppal_solana::SETTLEMENT_PROGRAM_ID,
             vet: Arc::new(|_| Ok(())),

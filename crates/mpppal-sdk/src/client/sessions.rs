@@ -39,9 +39,9 @@ pub struct OpenSession {
     pub(super) deposit: u64,
     pub(super) cumulative: u64,
     pub(super) last_voucher: Option<SignedVoucher>,
-    /// The next voucher (for `cumulative + price`), signed while the previous request was on the
-    /// wire so that signing is off the next request's path.
-    pub(super) ahead: Option<(u64, SignedVoucher)>,
+    /// The next voucher (for `cumulative + price`) and its credential, made between requests
+    /// (`sign_ahead`) so that signing and encoding are off the next request's path.
+    pub(super) ahead: Option<Prepared>,
     pub(super) fee_payer: Pubkey,
     pub(super) url: String,
     /// When a request last went through it (opening counts).
@@ -51,6 +51,23 @@ pub struct OpenSession {
 impl OpenSession {
     pub fn channel(&self) -> Pubkey {
         self.channel
+    }
+}
+
+/// A voucher signed for one challenge, with the `Authorization` value that carries it.
+#[derive(Clone, Debug)]
+pub(super) struct Prepared {
+    cumulative: u64,
+    challenge_id: String,
+    voucher: SignedVoucher,
+    authorization: header::HeaderValue,
+}
+
+impl Prepared {
+    /// Whether this is the voucher for `cumulative` under `challenge`: a voucher made before
+    /// the challenge was renewed carries the old challenge's echo and would be refused.
+    fn is_for(&self, cumulative: u64, challenge: &PaymentChallenge) -> bool {
+        self.cumulative == cumulative && self.challenge_id == challenge.id
     }
 }
 
@@ -77,15 +94,6 @@ pub(super) fn session_offer(
 }
 
 impl PayingClient {
-    fn credential(
-        &self,
-        challenge: &PaymentChallenge,
-        action: SessionAction,
-    ) -> Result<String, PayError> {
-        format_authorization(&PaymentCredential::new(challenge.to_echo(), action))
-            .map_err(|e| PayError::Build(e.to_string()))
-    }
-
     pub(super) fn check_policy(
         &self,
         snapshot: &WalletSnapshot,
@@ -139,6 +147,8 @@ impl PayingClient {
         // Another request to this provider may have opened a session meanwhile: use it rather
         // than lock up a second deposit.
         if let Some(paid) = self.pay_in_session(&mut held, &request, via).await? {
+            drop(held);
+            self.sign_ahead(slot);
             return Ok(paid);
         }
         let (terms, price, fee_payer) = offer;
@@ -194,7 +204,7 @@ impl PayingClient {
         );
         let transaction = self.agent_transaction(&[open], &fee_payer).await?;
         let channel = accounts.session();
-        let authorization = self.credential(
+        let authorization = credential(
             &challenge,
             SessionAction::Open {
                 channel_id: channel.to_string(),
@@ -236,6 +246,8 @@ impl PayingClient {
             url,
             last_used: std::time::Instant::now(),
         });
+        drop(held);
+        self.sign_ahead(slot);
         let receipt = super::choose::receipt_of(&response);
         Ok(PaidResponse {
             response,
@@ -266,7 +278,53 @@ impl PayingClient {
             return Ok(None);
         };
         let mut held = slot.lock().await;
-        self.pay_in_session(&mut held, request, via).await
+        let paid = self.pay_in_session(&mut held, request, via).await;
+        drop(held);
+        self.sign_ahead(slot);
+        paid
+    }
+
+    /// Makes the session's next voucher and its credential in a task of its own, so that the
+    /// next request finds them ready (ADR 0021). The task runs when the caller next waits: for
+    /// an agent that does anything between requests, signing is off every request's path. It
+    /// holds the session's lock only to read and to store, and skips a session a request holds
+    /// (that request makes its own voucher), so it never delays a request or a close.
+    fn sign_ahead(&self, slot: Slot) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let agent = Arc::clone(&self.wallet.agent);
+        runtime.spawn(async move {
+            let (challenge, channel, next) = {
+                let Ok(held) = slot.try_lock() else {
+                    return;
+                };
+                let Some(session) = held.as_ref() else {
+                    return;
+                };
+                let next = session.cumulative + session.price;
+                let ready = session
+                    .ahead
+                    .as_ref()
+                    .is_some_and(|ahead| ahead.is_for(next, &session.challenge));
+                if ready || next > session.deposit {
+                    return;
+                }
+                (session.challenge.clone(), session.channel, next)
+            };
+            // A failure here is met again, and reported, when the request makes the voucher.
+            let Ok(prepared) = prepare(&agent, &challenge, &channel, next) else {
+                return;
+            };
+            let Ok(mut held) = slot.try_lock() else {
+                return;
+            };
+            if let Some(session) = held.as_mut() {
+                if prepared.is_for(session.cumulative + session.price, &session.challenge) {
+                    session.ahead = Some(prepared);
+                }
+            }
+        });
     }
 
     /// Pays `request` with the next voucher of the session in `held`; empties the slot and
@@ -286,32 +344,24 @@ impl PayingClient {
         let channel = session.channel.to_string();
         for attempt in 0..2 {
             let next = session.cumulative + session.price;
-            let voucher = match session.ahead.take() {
-                Some((cumulative, signed)) if cumulative == next => signed,
-                _ => SignedVoucher::sign(&self.wallet.agent, &session.channel, next, 0),
+            let prepared = match session.ahead.take() {
+                Some(ahead) if ahead.is_for(next, &session.challenge) => ahead,
+                _ => prepare(
+                    &self.wallet.agent,
+                    &session.challenge,
+                    &session.channel,
+                    next,
+                )?,
             };
-            let authorization = self.credential(
-                &session.challenge,
-                SessionAction::Voucher {
-                    channel_id: channel.clone(),
-                    voucher: voucher.clone(),
-                },
-            )?;
-            let retry = request.try_clone().ok_or(PayError::NotReplayable)?;
+            let mut retry = request.try_clone().ok_or(PayError::NotReplayable)?;
+            retry
+                .headers_mut()
+                .insert(header::AUTHORIZATION, prepared.authorization.clone());
             let url = retry.url().to_string();
-            // The following voucher is signed while this request is on the wire.
-            let after = next + session.price;
-            let (agent, channel_key) = (&self.wallet.agent, session.channel);
-            let (response, signed_ahead) =
-                tokio::join!(self.send_with(retry, &authorization, via), async move {
-                    SignedVoucher::sign(agent, &channel_key, after, 0)
-                });
-            let response = response?;
+            let response = via(retry).await?;
             match response.status() {
                 s if s.is_success() => {
-                    if after <= session.deposit {
-                        session.ahead = Some((after, signed_ahead));
-                    }
+                    let voucher = prepared.voucher;
                     self.reporter
                         .session(SessionEvent::Voucher {
                             channel: channel.clone(),
@@ -359,13 +409,15 @@ impl PayingClient {
                 StatusCode::BAD_REQUEST | StatusCode::PAYMENT_REQUIRED | StatusCode::FORBIDDEN => {
                     return Err(super::paying::refused(response).await)
                 }
-                // The handler failed: the provider kept the previous voucher, and so do we.
+                // The handler failed: the provider kept the previous voucher, and so do we; this
+                // one stays the next.
                 _ => {
+                    session.ahead = Some(prepared);
                     return Ok(Some(PaidResponse {
                         response,
                         receipt: None,
                         paid: 0,
-                    }))
+                    }));
                 }
             }
         }
@@ -399,7 +451,7 @@ impl PayingClient {
             },
         );
         let transaction = self.agent_transaction(&[ix], &session.fee_payer).await?;
-        let authorization = self.credential(
+        let authorization = credential(
             &session.challenge,
             SessionAction::TopUp {
                 channel_id: session.channel().to_string(),
@@ -485,7 +537,7 @@ impl PayingClient {
     }
 
     fn close_credential(&self, session: &OpenSession) -> Result<String, PayError> {
-        self.credential(
+        credential(
             &session.challenge,
             SessionAction::Close {
                 channel_id: session.channel().to_string(),
@@ -500,14 +552,46 @@ impl PayingClient {
         authorization: &str,
         via: &Transport<'_>,
     ) -> Result<reqwest::Response, PayError> {
-        request.headers_mut().insert(
-            header::AUTHORIZATION,
-            authorization
-                .parse()
-                .map_err(|_| PayError::Build("header value".into()))?,
-        );
+        request
+            .headers_mut()
+            .insert(header::AUTHORIZATION, header_value(authorization)?);
         via(request).await
     }
+}
+
+/// The `Authorization` value carrying `action` for `challenge`.
+fn credential(challenge: &PaymentChallenge, action: SessionAction) -> Result<String, PayError> {
+    format_authorization(&PaymentCredential::new(challenge.to_echo(), action))
+        .map_err(|e| PayError::Build(e.to_string()))
+}
+
+/// Signs the voucher for `cumulative` on `channel` and encodes its credential.
+fn prepare(
+    agent: &solana_keypair::Keypair,
+    challenge: &PaymentChallenge,
+    channel: &Pubkey,
+    cumulative: u64,
+) -> Result<Prepared, PayError> {
+    let voucher = SignedVoucher::sign(agent, channel, cumulative, 0);
+    let authorization = credential(
+        challenge,
+        SessionAction::Voucher {
+            channel_id: channel.to_string(),
+            voucher: voucher.clone(),
+        },
+    )?;
+    Ok(Prepared {
+        cumulative,
+        challenge_id: challenge.id.clone(),
+        voucher,
+        authorization: header_value(&authorization)?,
+    })
+}
+
+fn header_value(authorization: &str) -> Result<header::HeaderValue, PayError> {
+    authorization
+        .parse()
+        .map_err(|_| PayError::Build("header value".into()))
 }
 
 fn fresh_session_challenge(response: &reqwest::Response) -> Option<PaymentChallenge> {
@@ -559,5 +643,103 @@ impl Drop for PayingClient {
                 }
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::RpcChain;
+    use crate::client::{AgentWallet, MemoryReporter};
+    use mpppal_protocol::{parse_authorization, Base64UrlJson};
+    use solana_keypair::Keypair;
+
+    const PRICE: u64 = 1_000;
+
+    fn client() -> PayingClient {
+        PayingClient::new(
+            AgentWallet {
+                agent: Keypair::new(),
+                wallet: Pubkey::new_unique(),
+            },
+            // Never called: nothing here reads the chain.
+            Arc::new(RpcChain::new("http://127.0.0.1:9")),
+            Arc::new(MemoryReporter::default()),
+        )
+    }
+
+    /// A slot holding a session that has paid `cumulative` of a `deposit`.
+    fn slot(cumulative: u64, deposit: u64) -> Slot {
+        let request = Base64UrlJson::from_value(&serde_json::json!({ "amount": "1000" })).unwrap();
+        let challenge = PaymentChallenge::with_secret_key_full(
+            "secret", "realm", "solana", "session", request, None, None, None, None, None,
+        );
+        let accounts = SessionAccounts {
+            wallet: Pubkey::new_unique(),
+            mint: Pubkey::new_unique(),
+            session_id: 7,
+            payee: Pubkey::new_unique(),
+            rent_payer: Pubkey::new_unique(),
+        };
+        Arc::new(tokio::sync::Mutex::new(Some(OpenSession {
+            challenge,
+            channel: accounts.session(),
+            accounts,
+            price: PRICE,
+            deposit,
+            cumulative,
+            last_voucher: None,
+            ahead: None,
+            fee_payer: Pubkey::new_unique(),
+            url: "http://provider.test/metered".into(),
+            last_used: std::time::Instant::now(),
+        })))
+    }
+
+    #[tokio::test]
+    async fn the_next_voucher_and_its_credential_are_made_between_requests() {
+        let client = client();
+        let slot = slot(3 * PRICE, 10 * PRICE);
+        client.sign_ahead(slot.clone());
+        // The task runs once this one waits, as between an agent's requests.
+        tokio::task::yield_now().await;
+        let held = slot.lock().await;
+        let session = held.as_ref().unwrap();
+        let ahead = session
+            .ahead
+            .as_ref()
+            .expect("made while the client waited");
+        assert!(ahead.is_for(4 * PRICE, &session.challenge));
+        let verified = ahead.voucher.verify(&client.wallet.agent.pubkey()).unwrap();
+        assert_eq!(
+            (verified.channel, verified.cumulative),
+            (session.channel, 4 * PRICE)
+        );
+        // The credential carries that voucher under the session's challenge.
+        let credential = parse_authorization(ahead.authorization.to_str().unwrap()).unwrap();
+        assert_eq!(credential.challenge.id, session.challenge.id);
+        let action: SessionAction = serde_json::from_value(credential.payload).unwrap();
+        let SessionAction::Voucher { voucher, .. } = action else {
+            panic!("a voucher credential");
+        };
+        assert_eq!(voucher.signature, ahead.voucher.signature);
+    }
+
+    #[tokio::test]
+    async fn nothing_is_made_while_a_request_holds_the_session_or_past_the_deposit() {
+        let client = client();
+        let busy = slot(3 * PRICE, 10 * PRICE);
+        let request = busy.clone().lock_owned().await;
+        client.sign_ahead(busy.clone());
+        tokio::task::yield_now().await;
+        drop(request);
+        // Skipped, not queued behind the request: the request that follows makes its own.
+        tokio::task::yield_now().await;
+        assert!(busy.lock().await.as_ref().unwrap().ahead.is_none());
+
+        let spent = slot(10 * PRICE, 10 * PRICE);
+        client.sign_ahead(spent.clone());
+        tokio::task::yield_now().await;
+        assert!(spent.lock().await.as_ref().unwrap().ahead.is_none());
     }
 }
