@@ -39,8 +39,8 @@ pub struct OpenSession {
     pub(super) deposit: u64,
     pub(super) cumulative: u64,
     pub(super) last_voucher: Option<SignedVoucher>,
-    /// The next voucher (for `cumulative + price`) and its credential, made between requests
-    /// (`sign_ahead`) so that signing and encoding are off the next request's path.
+    /// The next voucher (for `cumulative + price`) and its credential, made beside the previous
+    /// request or after it (ADR 0021) so that signing and encoding are off the next one's path.
     pub(super) ahead: Option<Prepared>,
     pub(super) fee_payer: Pubkey,
     pub(super) url: String,
@@ -51,6 +51,17 @@ pub struct OpenSession {
 impl OpenSession {
     pub fn channel(&self) -> Pubkey {
         self.channel
+    }
+
+    /// Whether the next request would have to make its voucher itself: none is ready, and the
+    /// deposit covers one (past it, the request tops up first).
+    fn lacks_next_voucher(&self) -> bool {
+        let next = self.cumulative + self.price;
+        let ready = self
+            .ahead
+            .as_ref()
+            .is_some_and(|ahead| ahead.is_for(next, &self.challenge));
+        !ready && next <= self.deposit
     }
 }
 
@@ -147,8 +158,7 @@ impl PayingClient {
         // Another request to this provider may have opened a session meanwhile: use it rather
         // than lock up a second deposit.
         if let Some(paid) = self.pay_in_session(&mut held, &request, via).await? {
-            drop(held);
-            self.sign_ahead(slot);
+            self.release(&slot, held);
             return Ok(paid);
         }
         let (terms, price, fee_payer) = offer;
@@ -246,8 +256,7 @@ impl PayingClient {
             url,
             last_used: std::time::Instant::now(),
         });
-        drop(held);
-        self.sign_ahead(slot);
+        self.release(&slot, held);
         let receipt = super::choose::receipt_of(&response);
         Ok(PaidResponse {
             response,
@@ -279,9 +288,18 @@ impl PayingClient {
         };
         let mut held = slot.lock().await;
         let paid = self.pay_in_session(&mut held, request, via).await;
-        drop(held);
-        self.sign_ahead(slot);
+        self.release(&slot, held);
         paid
+    }
+
+    /// Lets go of a session after a request; if the next request would have to make its own
+    /// voucher, has one made meanwhile.
+    fn release(&self, slot: &Slot, held: tokio::sync::MutexGuard<'_, Option<OpenSession>>) {
+        let needed = held.as_ref().is_some_and(OpenSession::lacks_next_voucher);
+        drop(held);
+        if needed {
+            self.sign_ahead(Arc::clone(slot));
+        }
     }
 
     /// Makes the session's next voucher and its credential in a task of its own, so that the
@@ -299,17 +317,10 @@ impl PayingClient {
                 let Ok(held) = slot.try_lock() else {
                     return;
                 };
-                let Some(session) = held.as_ref() else {
+                let Some(session) = held.as_ref().filter(|s| s.lacks_next_voucher()) else {
                     return;
                 };
                 let next = session.cumulative + session.price;
-                let ready = session
-                    .ahead
-                    .as_ref()
-                    .is_some_and(|ahead| ahead.is_for(next, &session.challenge));
-                if ready || next > session.deposit {
-                    return;
-                }
                 (session.challenge.clone(), session.channel, next)
             };
             // A failure here is met again, and reported, when the request makes the voucher.
@@ -358,9 +369,23 @@ impl PayingClient {
                 .headers_mut()
                 .insert(header::AUTHORIZATION, prepared.authorization.clone());
             let url = retry.url().to_string();
-            let response = via(retry).await?;
+            // Where the connection's task runs on another worker, the following voucher is
+            // signed here while this request is on the wire (ADR 0021); on a current-thread
+            // runtime that signing would go before the request is written, so `sign_ahead`
+            // does it once the caller waits instead.
+            let after = next + session.price;
+            let beside = after <= session.deposit && on_worker_pool();
+            let (agent, challenge, channel_key) =
+                (&self.wallet.agent, &session.challenge, &session.channel);
+            let (response, beside) = tokio::join!(via(retry), async move {
+                beside
+                    .then(|| prepare(agent, challenge, channel_key, after).ok())
+                    .flatten()
+            });
+            let response = response?;
             match response.status() {
                 s if s.is_success() => {
+                    session.ahead = beside;
                     let voucher = prepared.voucher;
                     self.reporter
                         .session(SessionEvent::Voucher {
@@ -557,6 +582,12 @@ impl PayingClient {
             .insert(header::AUTHORIZATION, header_value(authorization)?);
         via(request).await
     }
+}
+
+/// Whether this task runs on a runtime whose other threads can drive the connection meanwhile.
+fn on_worker_pool() -> bool {
+    tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() != tokio::runtime::RuntimeFlavor::CurrentThread)
 }
 
 /// The `Authorization` value carrying `action` for `challenge`.

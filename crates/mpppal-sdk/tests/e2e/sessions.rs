@@ -23,7 +23,9 @@ pub fn client(w: &World) -> PayingClient {
     )
 }
 
-#[tokio::test]
+// On worker threads, so the client signs each next voucher beside the request (ADR 0021); the
+// other session tests run on one thread, where it signs between requests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_paid_requests_settle_in_two_transactions() {
     let w = world(10 * USDC).await;
     let agent = client(&w);
