@@ -184,28 +184,15 @@ async fn decide(
         Ok(tx) => tx,
         Err(replay) => return Ok(replay),
     };
-    let escalation = escalations::find(&mut tx, caller.operator_id, &escalation_id, true)
-        .await
-        .map_err(Problem::database)?
-        .ok_or_else(|| Problem::not_found("no such escalation"))?;
-    if escalation.status != "pending" {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "escalation_decided",
-            format!("the escalation is already {}", escalation.status),
-        ));
-    }
-    if escalations::is_expired(&mut tx, &escalation_id)
-        .await
-        .map_err(Problem::database)?
-    {
-        // Too late to approve; the sweeper will record the expiry (denying is moot too).
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "escalation_expired",
-            format!("the escalation expired at {}", escalation.expires_at),
-        ));
-    }
+    let escalation = match pending(&mut tx, caller.operator_id, &escalation_id).await {
+        Ok(escalation) => escalation,
+        Err(problem) => {
+            // Let go of the row before answering: a dropped transaction rolls back only when
+            // its connection is next used, and until then a sweep would skip the locked row.
+            let _ = tx.rollback().await;
+            return Err(problem);
+        }
+    };
     let note = decision.note.as_deref();
     if approve {
         escalations::decide(&mut tx, &escalation_id, "approved", &caller.key_id, note)
@@ -290,6 +277,37 @@ async fn refuse(
     .await
     .map_err(Problem::database)?;
     event(tx, "transfer.rejected", transfer_id).await
+}
+
+/// The escalation, locked, if it can still be decided: pending and not expired.
+async fn pending(
+    tx: &mut sqlx::PgConnection,
+    operator_id: Uuid,
+    escalation_id: &str,
+) -> Result<Escalation, Problem> {
+    let escalation = escalations::find(tx, operator_id, escalation_id, true)
+        .await
+        .map_err(Problem::database)?
+        .ok_or_else(|| Problem::not_found("no such escalation"))?;
+    if escalation.status != "pending" {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "escalation_decided",
+            format!("the escalation is already {}", escalation.status),
+        ));
+    }
+    if escalations::is_expired(tx, escalation_id)
+        .await
+        .map_err(Problem::database)?
+    {
+        // Too late to approve; the sweeper will record the expiry (denying is moot too).
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "escalation_expired",
+            format!("the escalation expired at {}", escalation.expires_at),
+        ));
+    }
+    Ok(escalation)
 }
 
 /// Expires every escalation whose time is up: each transfer is rejected and its budget given
