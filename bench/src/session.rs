@@ -1,6 +1,6 @@
 //! Paid session requests through the paywall: throughput against the same route unpaid, and the
 //! paying client's latency against plain `reqwest`, each against two paywalls (verifying vouchers
-//! before serving, the default, and serving before verifying, ADR 0019) and in two layouts.
+//! before serving, the default, and serving before verifying, ADR 0019) and in three layouts.
 
 use std::time::{Duration, Instant};
 
@@ -15,6 +15,9 @@ enum Layout {
     /// The servers on a one-thread runtime, the client on a one-thread runtime of its own: one
     /// thread per core, as a client and a provider on separate machines would each have theirs.
     Apart,
+    /// As `Shared`, but the client runs in a task on the runtime's workers, as paying code in a
+    /// spawned task or a request handler would.
+    Spawned,
 }
 
 impl Layout {
@@ -22,23 +25,24 @@ impl Layout {
         match self {
             Self::Shared => "shared runtime",
             Self::Apart => "client and server apart",
+            Self::Spawned => "client in a spawned task",
         }
     }
 }
 
-/// Runs the session benchmarks chosen, in both layouts.
+/// Runs the session benchmarks chosen, in each layout.
 pub fn run(session: bool, latency: bool) {
-    for layout in [Layout::Shared, Layout::Apart] {
+    for layout in [Layout::Shared, Layout::Apart, Layout::Spawned] {
         let servers = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(match layout {
-                Layout::Shared => 2,
+                Layout::Shared | Layout::Spawned => 2,
                 Layout::Apart => 1,
             })
             .enable_all()
             .build()
             .expect("server runtime");
-        let world = servers.block_on(setup::World::start());
-        let measure = async {
+        let world = std::sync::Arc::new(servers.block_on(setup::World::start()));
+        let measure = |world: std::sync::Arc<setup::World>| async move {
             for (api, mode) in [
                 (&world.api, "verified before serving"),
                 (&world.api_after, "verified after serving"),
@@ -53,12 +57,15 @@ pub fn run(session: bool, latency: bool) {
             }
         };
         match layout {
-            Layout::Shared => servers.block_on(measure),
+            Layout::Shared => servers.block_on(measure(world)),
             Layout::Apart => tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .expect("client runtime")
-                .block_on(measure),
+                .block_on(measure(world)),
+            Layout::Spawned => servers
+                .block_on(servers.spawn(measure(world)))
+                .expect("client task"),
         }
     }
 }
