@@ -225,7 +225,7 @@ impl PayingClient {
             },
         )?;
         let url = request.url().to_string();
-        let response = self.send_with(request, &authorization, via).await?;
+        let response = self.send_with(request, authorization, via).await?;
         // A refused payment opened nothing; any other answer (even a failed handler) means the
         // session exists on chain and must be kept, to be used and closed.
         if matches!(
@@ -364,10 +364,7 @@ impl PayingClient {
                     next,
                 )?,
             };
-            let mut retry = request.try_clone().ok_or(PayError::NotReplayable)?;
-            retry
-                .headers_mut()
-                .insert(header::AUTHORIZATION, prepared.authorization.clone());
+            let retry = request.try_clone().ok_or(PayError::NotReplayable)?;
             let url = retry.url().to_string();
             // Where the connection's task runs on another worker, the following voucher is
             // signed here while this request is on the wire (ADR 0021); on a current-thread
@@ -377,7 +374,8 @@ impl PayingClient {
             let beside = after <= session.deposit && on_worker_pool();
             let (agent, challenge, channel_key) =
                 (&self.wallet.agent, &session.challenge, &session.channel);
-            let (response, beside) = tokio::join!(via(retry), async move {
+            let send = self.send_with(retry, prepared.authorization.clone(), via);
+            let (response, beside) = tokio::join!(send, async move {
                 beside
                     .then(|| prepare(agent, challenge, channel_key, after).ok())
                     .flatten()
@@ -486,7 +484,7 @@ impl PayingClient {
         )?;
         let request = self.http.get(&session.url).build()?;
         let response = self
-            .send_with(request, &authorization, &self.direct())
+            .send_with(request, authorization, &self.direct())
             .await?;
         if !response.status().is_success() {
             return Err(super::paying::refused(response).await);
@@ -534,7 +532,7 @@ impl PayingClient {
             let request = self.http.get(&session.url).build()?;
             let channel = session.channel().to_string();
             let response = self
-                .send_with(request, &authorization, &self.direct())
+                .send_with(request, authorization, &self.direct())
                 .await?;
             if response.status() == StatusCode::GONE {
                 // The provider no longer knows the channel: nothing to close there. The deposit
@@ -561,7 +559,7 @@ impl PayingClient {
         Ok(closed)
     }
 
-    fn close_credential(&self, session: &OpenSession) -> Result<String, PayError> {
+    fn close_credential(&self, session: &OpenSession) -> Result<header::HeaderValue, PayError> {
         credential(
             &session.challenge,
             SessionAction::Close {
@@ -574,12 +572,12 @@ impl PayingClient {
     async fn send_with(
         &self,
         mut request: reqwest::Request,
-        authorization: &str,
+        authorization: header::HeaderValue,
         via: &Transport<'_>,
     ) -> Result<reqwest::Response, PayError> {
         request
             .headers_mut()
-            .insert(header::AUTHORIZATION, header_value(authorization)?);
+            .insert(header::AUTHORIZATION, authorization);
         via(request).await
     }
 }
@@ -591,9 +589,14 @@ fn on_worker_pool() -> bool {
 }
 
 /// The `Authorization` value carrying `action` for `challenge`.
-fn credential(challenge: &PaymentChallenge, action: SessionAction) -> Result<String, PayError> {
+fn credential(
+    challenge: &PaymentChallenge,
+    action: SessionAction,
+) -> Result<header::HeaderValue, PayError> {
     format_authorization(&PaymentCredential::new(challenge.to_echo(), action))
-        .map_err(|e| PayError::Build(e.to_string()))
+        .map_err(|e| PayError::Build(e.to_string()))?
+        .parse()
+        .map_err(|_| PayError::Build("header value".into()))
 }
 
 /// Signs the voucher for `cumulative` on `channel` and encodes its credential.
@@ -615,14 +618,8 @@ fn prepare(
         cumulative,
         challenge_id: challenge.id.clone(),
         voucher,
-        authorization: header_value(&authorization)?,
+        authorization,
     })
-}
-
-fn header_value(authorization: &str) -> Result<header::HeaderValue, PayError> {
-    authorization
-        .parse()
-        .map_err(|_| PayError::Build("header value".into()))
 }
 
 fn fresh_session_challenge(response: &reqwest::Response) -> Option<PaymentChallenge> {
@@ -641,7 +638,7 @@ impl Drop for PayingClient {
             Ok(slots) => std::mem::take(slots),
             Err(_) => return,
         };
-        let closes: Vec<(String, String)> = slots
+        let closes: Vec<(String, header::HeaderValue)> = slots
             .values()
             .filter_map(|slot| {
                 let held = slot.try_lock().ok()?;
