@@ -14,6 +14,7 @@ use reqwest::{header, StatusCode};
 use solana_signer::Signer;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::paying::{unix_now, PaidResponse, PayingClient, Transport};
 use super::report::{PaidReceipt, SessionEvent};
@@ -22,6 +23,11 @@ use crate::wallets::{WalletReader, WalletSnapshot};
 
 /// Seconds a session stays open before the payer may reclaim its escrow.
 const SESSION_SECONDS: i64 = 3_600;
+
+/// A request that starts this soon after the session's previous one ended is taken as part of a
+/// back-to-back run (ADR 0022): several times what making a voucher takes, far less than any
+/// pause an agent makes to think.
+const BACK_TO_BACK: Duration = Duration::from_micros(250);
 
 /// One provider's session: empty until a session is opened, and again after it closes. Its
 /// lock keeps that session's vouchers in order without holding up requests to other providers.
@@ -353,11 +359,17 @@ impl PayingClient {
             self.top_up(session).await?;
         }
         let channel = session.channel.to_string();
+        let since_previous = session.last_used.elapsed();
         for attempt in 0..2 {
             let next = session.cumulative + session.price;
-            let prepared = match session.ahead.take() {
-                Some(ahead) if ahead.is_for(next, &session.challenge) => ahead,
-                _ => prepare(
+            let ready = session
+                .ahead
+                .take()
+                .filter(|ahead| ahead.is_for(next, &session.challenge));
+            let found_ready = ready.is_some();
+            let prepared = match ready {
+                Some(ahead) => ahead,
+                None => prepare(
                     &self.wallet.agent,
                     &session.challenge,
                     &session.channel,
@@ -366,19 +378,24 @@ impl PayingClient {
             };
             let retry = request.try_clone().ok_or(PayError::NotReplayable)?;
             let url = retry.url().to_string();
-            // Where the connection's task runs on another worker, the following voucher is
-            // signed here while this request is on the wire (ADR 0021); on a current-thread
-            // runtime that signing would go before the request is written, so `sign_ahead`
-            // does it once the caller waits instead.
+            // The following voucher is signed while this request is on the wire when
+            // `signs_beside` says so; on a current-thread runtime after yielding once, so that
+            // the connection's task writes the request before the signing starts.
             let after = next + session.price;
-            let beside = after <= session.deposit && on_worker_pool();
+            let pool = on_worker_pool();
+            let beside =
+                after <= session.deposit && signs_beside(pool, since_previous, found_ready);
             let (agent, challenge, channel_key) =
                 (&self.wallet.agent, &session.challenge, &session.channel);
             let send = self.send_with(retry, prepared.authorization.clone(), via);
             let (response, beside) = tokio::join!(send, async move {
-                beside
-                    .then(|| prepare(agent, challenge, channel_key, after).ok())
-                    .flatten()
+                if !beside {
+                    return None;
+                }
+                if !pool {
+                    tokio::task::yield_now().await;
+                }
+                prepare(agent, challenge, channel_key, after).ok()
             });
             let response = response?;
             match response.status() {
@@ -503,7 +520,7 @@ impl PayingClient {
     /// timer to close sessions an agent has stopped using.
     pub async fn close_idle_sessions(
         &self,
-        max_idle: std::time::Duration,
+        max_idle: Duration,
     ) -> Result<Vec<serde_json::Value>, PayError> {
         self.close_where(|session| session.last_used.elapsed() >= max_idle)
             .await
@@ -580,6 +597,16 @@ impl PayingClient {
             .insert(header::AUTHORIZATION, authorization);
         via(request).await
     }
+}
+
+/// Whether the voucher after a request is signed beside it, while it is on the wire, rather than
+/// by `release`'s task once the caller waits. Beside it on a multi-thread runtime (ADR 0021). On
+/// a current-thread runtime (ADR 0022) only for a caller that came back to back, or whose
+/// voucher was not ready (so it gave that task no time): a caller that waits between requests
+/// gets it from the task, which keeps the signing from competing with a server on the same
+/// machine; one that does not would otherwise sign every voucher on its requests' path.
+fn signs_beside(on_worker_pool: bool, since_previous: Duration, found_ready: bool) -> bool {
+    on_worker_pool || since_previous < BACK_TO_BACK || !found_ready
 }
 
 /// Whether this task runs on a runtime whose other threads can drive the connection meanwhile.
@@ -769,5 +796,105 @@ mod tests {
         client.sign_ahead(spent.clone());
         tokio::task::yield_now().await;
         assert!(spent.lock().await.as_ref().unwrap().ahead.is_none());
+    }
+
+    /// A provider on loopback that serves any request and keeps the `Authorization` values it
+    /// was sent; its URL.
+    async fn provider(seen: Arc<std::sync::Mutex<Vec<String>>>) -> String {
+        let app = axum::Router::new().fallback(move |headers: axum::http::HeaderMap| {
+            let seen = Arc::clone(&seen);
+            async move {
+                let authorization = headers[header::AUTHORIZATION].to_str().unwrap();
+                seen.lock().unwrap().push(authorization.to_string());
+                "served"
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        format!("http://{address}/metered")
+    }
+
+    /// One paid request on `slot`, sent a second after the session's previous one.
+    async fn pay_after_a_pause(client: &PayingClient, slot: &Slot, url: &str) {
+        slot.lock().await.as_mut().unwrap().last_used -= Duration::from_secs(1);
+        let origin = reqwest::Url::parse(url)
+            .unwrap()
+            .origin()
+            .ascii_serialization();
+        client
+            .sessions
+            .lock()
+            .unwrap()
+            .insert(origin.clone(), Arc::clone(slot));
+        let request = client.http.get(url).build().unwrap();
+        let paid = client
+            .with_session(&origin, &request, &client.direct())
+            .await
+            .unwrap()
+            .expect("paid in the session");
+        assert_eq!(paid.paid, PRICE);
+    }
+
+    /// The cumulative amount of the voucher carried by an `Authorization` value the agent signed.
+    fn sent_cumulative(client: &PayingClient, authorization: &str) -> u64 {
+        let credential = parse_authorization(authorization).unwrap();
+        let action: SessionAction = serde_json::from_value(credential.payload).unwrap();
+        let SessionAction::Voucher { voucher, .. } = action else {
+            panic!("a voucher credential");
+        };
+        let verified = voucher.verify(&client.wallet.agent.pubkey()).unwrap();
+        verified.cumulative
+    }
+
+    /// The cumulative amount of the voucher the session holds ready, if any.
+    async fn ready(slot: &Slot) -> Option<u64> {
+        let held = slot.lock().await;
+        held.as_ref().unwrap().ahead.as_ref().map(|a| a.cumulative)
+    }
+
+    #[tokio::test]
+    async fn a_caller_that_pauses_gets_the_next_voucher_from_the_task_between_requests() {
+        let seen = Arc::default();
+        let url = provider(Arc::clone(&seen)).await;
+        let client = client();
+        let slot = slot(3 * PRICE, 10 * PRICE);
+        client.sign_ahead(slot.clone());
+        tokio::task::yield_now().await;
+        assert_eq!(ready(&slot).await, Some(4 * PRICE));
+
+        pay_after_a_pause(&client, &slot, &url).await;
+        // The ready voucher was sent; the next one was not signed beside the request...
+        let sent = seen.lock().unwrap().pop().unwrap();
+        assert_eq!(sent_cumulative(&client, &sent), 4 * PRICE);
+        assert_eq!(ready(&slot).await, None);
+        // ...but by the task, once this caller waits.
+        tokio::task::yield_now().await;
+        assert_eq!(ready(&slot).await, Some(5 * PRICE));
+    }
+
+    #[tokio::test]
+    async fn a_request_that_had_to_sign_its_own_voucher_signs_the_next_beside_it() {
+        let seen = Arc::default();
+        let url = provider(Arc::clone(&seen)).await;
+        let client = client();
+        let slot = slot(3 * PRICE, 10 * PRICE);
+        pay_after_a_pause(&client, &slot, &url).await;
+        let sent = seen.lock().unwrap().pop().unwrap();
+        assert_eq!(sent_cumulative(&client, &sent), 4 * PRICE);
+        // Ready the moment the request is answered: no task had to run for it.
+        assert_eq!(ready(&slot).await, Some(5 * PRICE));
+    }
+
+    #[test]
+    fn where_the_next_voucher_is_signed() {
+        let pause = Duration::from_millis(5);
+        let straight_back = Duration::from_micros(20);
+        // A current-thread runtime: beside the request only when the caller gives no time.
+        assert!(!signs_beside(false, pause, true));
+        assert!(signs_beside(false, straight_back, true));
+        assert!(signs_beside(false, pause, false));
+        // A multi-thread runtime: always beside (ADR 0021).
+        assert!(signs_beside(true, pause, true));
     }
 }
