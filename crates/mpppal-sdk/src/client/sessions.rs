@@ -29,6 +29,11 @@ const SESSION_SECONDS: i64 = 3_600;
 /// pause an agent makes to think.
 const BACK_TO_BACK: Duration = Duration::from_micros(250);
 
+/// How long the task that makes the next voucher waits when the paying code runs in a task on
+/// a multi-thread runtime (ADR 0022): long enough for the caller to have read the response it
+/// just got, which a signature on the same worker would hold up.
+const SIGN_AFTER: Duration = Duration::from_millis(1);
+
 /// One provider's session: empty until a session is opened, and again after it closes. Its
 /// lock keeps that session's vouchers in order without holding up requests to other providers.
 pub(super) type Slot = Arc<tokio::sync::Mutex<Option<OpenSession>>>;
@@ -312,13 +317,19 @@ impl PayingClient {
     /// next request finds them ready (ADR 0021). The task runs when the caller next waits: for
     /// an agent that does anything between requests, signing is off every request's path. It
     /// holds the session's lock only to read and to store, and skips a session a request holds
-    /// (that request makes its own voucher), so it never delays a request or a close.
+    /// (that request makes its own voucher), so it never delays a request or a close. Called
+    /// from a task on a multi-thread runtime, it first waits `SIGN_AFTER`, so that it does not
+    /// sign on that worker while the caller is still reading the response (ADR 0022).
     fn sign_ahead(&self, slot: Slot) {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
         let agent = Arc::clone(&self.wallet.agent);
+        let wait = caller() == Caller::WorkerTask;
         runtime.spawn(async move {
+            if wait {
+                tokio::time::sleep(SIGN_AFTER).await;
+            }
             let (challenge, channel, next) = {
                 let Ok(held) = slot.try_lock() else {
                     return;
@@ -382,9 +393,9 @@ impl PayingClient {
             // `signs_beside` says so; on a current-thread runtime after yielding once, so that
             // the connection's task writes the request before the signing starts.
             let after = next + session.price;
-            let pool = on_worker_pool();
+            let caller = caller();
             let beside =
-                after <= session.deposit && signs_beside(pool, since_previous, found_ready);
+                after <= session.deposit && signs_beside(caller, since_previous, found_ready);
             let (agent, challenge, channel_key) =
                 (&self.wallet.agent, &session.challenge, &session.channel);
             let send = self.send_with(retry, prepared.authorization.clone(), via);
@@ -392,7 +403,7 @@ impl PayingClient {
                 if !beside {
                     return None;
                 }
-                if !pool {
+                if caller == Caller::CurrentThread {
                     tokio::task::yield_now().await;
                 }
                 prepare(agent, challenge, channel_key, after).ok()
@@ -599,20 +610,37 @@ impl PayingClient {
     }
 }
 
-/// Whether the voucher after a request is signed beside it, while it is on the wire, rather than
-/// by `release`'s task once the caller waits. Beside it on a multi-thread runtime (ADR 0021). On
-/// a current-thread runtime (ADR 0022) only for a caller that came back to back, or whose
-/// voucher was not ready (so it gave that task no time): a caller that waits between requests
-/// gets it from the task, which keeps the signing from competing with a server on the same
-/// machine; one that does not would otherwise sign every voucher on its requests' path.
-fn signs_beside(on_worker_pool: bool, since_previous: Duration, found_ready: bool) -> bool {
-    on_worker_pool || since_previous < BACK_TO_BACK || !found_ready
+/// Where the paying code runs, as far as making vouchers goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Caller {
+    /// Outside the workers of a multi-thread runtime (its `block_on` future, as in
+    /// `#[tokio::main]`): the workers drive the connection while the caller signs.
+    BesideWorkers,
+    /// In a task on a multi-thread runtime: the connection's task is woken on the caller's
+    /// worker, so what the caller signs meanwhile holds the request up.
+    WorkerTask,
+    /// On a current-thread runtime: the connection's task runs only when the caller waits.
+    CurrentThread,
 }
 
-/// Whether this task runs on a runtime whose other threads can drive the connection meanwhile.
-fn on_worker_pool() -> bool {
-    tokio::runtime::Handle::try_current()
-        .is_ok_and(|h| h.runtime_flavor() != tokio::runtime::RuntimeFlavor::CurrentThread)
+/// Where this code runs (no runtime counts as current-thread: nothing runs beside it).
+fn caller() -> Caller {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::CurrentThread) | Err(_) => Caller::CurrentThread,
+        Ok(_) if tokio::task::try_id().is_some() => Caller::WorkerTask,
+        Ok(_) => Caller::BesideWorkers,
+    }
+}
+
+/// Whether the voucher after a request is signed beside it, while it is on the wire, rather than
+/// by `release`'s task between requests. Always beside it outside a multi-thread runtime's
+/// workers (ADR 0021). Elsewhere (ADR 0022) only for a caller that came back to back, or whose
+/// voucher was not ready (so it gave that task no time): a caller that waits between requests
+/// gets it from the task, which keeps the signature off the connection's thread while the
+/// request is in flight; one that does not would otherwise sign every voucher on its requests'
+/// path.
+fn signs_beside(caller: Caller, since_previous: Duration, found_ready: bool) -> bool {
+    caller == Caller::BesideWorkers || since_previous < BACK_TO_BACK || !found_ready
 }
 
 /// The `Authorization` value carrying `action` for `challenge`.
@@ -890,11 +918,49 @@ mod tests {
     fn where_the_next_voucher_is_signed() {
         let pause = Duration::from_millis(5);
         let straight_back = Duration::from_micros(20);
-        // A current-thread runtime: beside the request only when the caller gives no time.
-        assert!(!signs_beside(false, pause, true));
-        assert!(signs_beside(false, straight_back, true));
-        assert!(signs_beside(false, pause, false));
-        // A multi-thread runtime: always beside (ADR 0021).
-        assert!(signs_beside(true, pause, true));
+        for caller in [Caller::CurrentThread, Caller::WorkerTask] {
+            // Beside the request only when the caller gives the task no time.
+            assert!(!signs_beside(caller, pause, true));
+            assert!(signs_beside(caller, straight_back, true));
+            assert!(signs_beside(caller, pause, false));
+        }
+        // Outside a multi-thread runtime's workers: always beside (ADR 0021).
+        assert!(signs_beside(Caller::BesideWorkers, pause, true));
+    }
+
+    #[test]
+    fn the_caller_is_told_by_runtime_and_task() {
+        assert_eq!(caller(), Caller::CurrentThread);
+        let current = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        assert_eq!(current.block_on(async { caller() }), Caller::CurrentThread);
+        let workers = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        assert_eq!(workers.block_on(async { caller() }), Caller::BesideWorkers);
+        let in_task = workers.block_on(async { tokio::spawn(async { caller() }).await.unwrap() });
+        assert_eq!(in_task, Caller::WorkerTask);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn from_a_worker_task_the_next_voucher_is_made_after_a_wait() {
+        let client = Arc::new(client());
+        let slot = slot(3 * PRICE, 10 * PRICE);
+        let (task_client, task_slot) = (Arc::clone(&client), slot.clone());
+        let started = std::time::Instant::now();
+        tokio::spawn(async move { task_client.sign_ahead(task_slot) })
+            .await
+            .unwrap();
+        let made = loop {
+            if let Some(made) = ready(&slot).await {
+                break made;
+            }
+            assert!(started.elapsed() < Duration::from_secs(5), "never made");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        };
+        assert_eq!(made, 4 * PRICE);
+        assert!(started.elapsed() >= SIGN_AFTER);
     }
 }
