@@ -64,10 +64,15 @@ impl OpenSession {
         self.channel
     }
 
+    /// The cumulative amount the next request's voucher is for.
+    fn next_cumulative(&self) -> u64 {
+        self.cumulative + self.price
+    }
+
     /// Whether the next request would have to make its voucher itself: none is ready, and the
     /// deposit covers one (past it, the request tops up first).
     fn lacks_next_voucher(&self) -> bool {
-        let next = self.cumulative + self.price;
+        let next = self.next_cumulative();
         let ready = self
             .ahead
             .as_ref()
@@ -337,8 +342,11 @@ impl PayingClient {
                 let Some(session) = held.as_ref().filter(|s| s.lacks_next_voucher()) else {
                     return;
                 };
-                let next = session.cumulative + session.price;
-                (session.challenge.clone(), session.channel, next)
+                (
+                    session.challenge.clone(),
+                    session.channel,
+                    session.next_cumulative(),
+                )
             };
             // A failure here is met again, and reported, when the request makes the voucher.
             let Ok(prepared) = prepare(&agent, &challenge, &channel, next) else {
@@ -348,7 +356,7 @@ impl PayingClient {
                 return;
             };
             if let Some(session) = held.as_mut() {
-                if prepared.is_for(session.cumulative + session.price, &session.challenge) {
+                if prepared.is_for(session.next_cumulative(), &session.challenge) {
                     session.ahead = Some(prepared);
                 }
             }
@@ -366,13 +374,13 @@ impl PayingClient {
         let Some(session) = held.as_mut() else {
             return Ok(None);
         };
-        if session.cumulative + session.price > session.deposit {
+        if session.next_cumulative() > session.deposit {
             self.top_up(session).await?;
         }
         let channel = session.channel.to_string();
         let since_previous = session.last_used.elapsed();
         for attempt in 0..2 {
-            let next = session.cumulative + session.price;
+            let next = session.next_cumulative();
             let ready = session
                 .ahead
                 .take()
@@ -843,10 +851,13 @@ mod tests {
         format!("http://{address}/metered")
     }
 
-    /// One paid request on `slot`, sent a second after the session's previous one.
-    async fn pay_after_a_pause(client: &PayingClient, slot: &Slot, url: &str) {
+    /// One paid request on `slot` to a provider of its own, sent a second after the session's
+    /// previous one; the cumulative amount of the voucher the provider received.
+    async fn pay_after_a_pause(client: &PayingClient, slot: &Slot) -> u64 {
+        let seen = Arc::default();
+        let url = provider(Arc::clone(&seen)).await;
         slot.lock().await.as_mut().unwrap().last_used -= Duration::from_secs(1);
-        let origin = reqwest::Url::parse(url)
+        let origin = reqwest::Url::parse(&url)
             .unwrap()
             .origin()
             .ascii_serialization();
@@ -855,13 +866,19 @@ mod tests {
             .lock()
             .unwrap()
             .insert(origin.clone(), Arc::clone(slot));
-        let request = client.http.get(url).build().unwrap();
+        let request = client.http.get(&url).build().unwrap();
         let paid = client
             .with_session(&origin, &request, &client.direct())
             .await
             .unwrap()
             .expect("paid in the session");
         assert_eq!(paid.paid, PRICE);
+        let sent = seen
+            .lock()
+            .unwrap()
+            .pop()
+            .expect("the provider got the request");
+        sent_cumulative(client, &sent)
     }
 
     /// The cumulative amount of the voucher carried by an `Authorization` value the agent signed.
@@ -883,18 +900,14 @@ mod tests {
 
     #[tokio::test]
     async fn a_caller_that_pauses_gets_the_next_voucher_from_the_task_between_requests() {
-        let seen = Arc::default();
-        let url = provider(Arc::clone(&seen)).await;
         let client = client();
         let slot = slot(3 * PRICE, 10 * PRICE);
         client.sign_ahead(slot.clone());
         tokio::task::yield_now().await;
         assert_eq!(ready(&slot).await, Some(4 * PRICE));
 
-        pay_after_a_pause(&client, &slot, &url).await;
         // The ready voucher was sent; the next one was not signed beside the request...
-        let sent = seen.lock().unwrap().pop().unwrap();
-        assert_eq!(sent_cumulative(&client, &sent), 4 * PRICE);
+        assert_eq!(pay_after_a_pause(&client, &slot).await, 4 * PRICE);
         assert_eq!(ready(&slot).await, None);
         // ...but by the task, once this caller waits.
         tokio::task::yield_now().await;
@@ -903,13 +916,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_request_that_had_to_sign_its_own_voucher_signs_the_next_beside_it() {
-        let seen = Arc::default();
-        let url = provider(Arc::clone(&seen)).await;
         let client = client();
         let slot = slot(3 * PRICE, 10 * PRICE);
-        pay_after_a_pause(&client, &slot, &url).await;
-        let sent = seen.lock().unwrap().pop().unwrap();
-        assert_eq!(sent_cumulative(&client, &sent), 4 * PRICE);
+        assert_eq!(pay_after_a_pause(&client, &slot).await, 4 * PRICE);
         // Ready the moment the request is answered: no task had to run for it.
         assert_eq!(ready(&slot).await, Some(5 * PRICE));
     }
