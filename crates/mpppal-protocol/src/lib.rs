@@ -7,6 +7,7 @@
 
 pub mod base64url;
 pub mod conformance;
+pub mod panic_guard;
 
 pub use mpp::protocol::core::{
     compute_challenge_id, format_authorization, format_receipt, format_www_authenticate,

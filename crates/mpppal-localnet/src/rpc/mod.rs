@@ -29,7 +29,10 @@ use envelope::{Request, Response};
 
 /// The router: one POST endpoint taking single or batched JSON-RPC requests.
 pub fn router(node: Arc<Node>) -> Router {
-    Router::new().route("/", post(handle)).with_state(node)
+    Router::new()
+        .route("/", post(handle))
+        .with_state(node)
+        .layer(mpppal_protocol::panic_guard::layer())
 }
 
 /// Serves `node` on a free loopback port in a background task; returns its URL and the task.

@@ -313,7 +313,17 @@ impl Shared {
             .collect();
         let header_value = match credentials.as_slice() {
             [] => return self.refuse(intent, price, Problem::PaymentRequired),
-            [one] => one.to_str().unwrap_or_default().to_string(),
+            // Header bytes need not be text; a credential is base64url, so anything else is a
+            // malformed one (and must never reach the slicing in `bound_challenge` as "").
+            [one] => match one.to_str() {
+                Ok(value) => value.to_string(),
+                Err(_) => {
+                    let problem = Problem::MalformedCredential(
+                        "the Payment credential is not ASCII text".into(),
+                    );
+                    return self.refuse(intent, price, problem);
+                }
+            },
             _ => return self.refuse(intent, price, Problem::AmbiguousCredential),
         };
         if intent == Intent::Session {

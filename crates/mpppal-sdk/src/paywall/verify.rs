@@ -88,7 +88,12 @@ impl Shared {
         header_value: &str,
         intent: &str,
     ) -> Result<(PaymentChallenge, P), Problem> {
-        let token = header_value[8..].trim();
+        // The gate passes only values starting with the ASCII "Payment ", but a caller of this
+        // function may not: no slice that can panic on outside bytes.
+        let token = header_value
+            .get(8..)
+            .ok_or_else(|| Problem::MalformedCredential("no Payment credential".into()))?
+            .trim();
         if token.len() > MAX_CREDENTIAL_LEN {
             return Err(Problem::MalformedCredential(format!(
                 "the credential is longer than {MAX_CREDENTIAL_LEN} bytes"

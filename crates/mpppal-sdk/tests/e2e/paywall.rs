@@ -182,6 +182,31 @@ async fn credentials_it_cannot_read_are_refused_and_spend_nothing() {
     assert_eq!(response.text().await.unwrap(), "the data");
 }
 
+/// A header of bytes that are not text (here UTF-8 for "é") once killed the connection's task: the
+/// gate read it as "" and sliced it. It is a malformed credential, for charges and sessions alike,
+/// and the server goes on serving.
+#[tokio::test]
+async fn a_credential_that_is_not_text_is_refused_and_the_server_goes_on() {
+    let w = world(10 * USDC).await;
+    for path in ["/data", "/metered"] {
+        let header =
+            reqwest::header::HeaderValue::from_bytes(b"Payment \xc3\xa9t\xc3\xa9").unwrap();
+        let response = w
+            .http
+            .get(format!("{}{path}", w.api))
+            .header("authorization", header)
+            .send()
+            .await
+            .expect("the server answers rather than dropping the connection");
+        assert_eq!(
+            problem_type(response).await,
+            (402, "malformed-credential".to_string(), true),
+            "{path}"
+        );
+    }
+    assert_eq!(w.get("/free", None).await.status(), 200);
+}
+
 #[tokio::test]
 async fn a_paused_wallet_is_refused_with_403_and_a_failed_handler_costs_nothing() {
     // 0.30 USDC covers one 0.25 payment at a time.

@@ -155,7 +155,8 @@ async fn serve(args: Args) -> Result<()> {
             get(|| async { axum::Json(json!({ "data": "a metered answer" })) })
                 .route_layer(paywall.session(args.price)),
         )
-        .route("/health", get(|| async { "ok" }));
+        .route("/health", get(|| async { "ok" }))
+        .layer(mpppal_protocol::panic_guard::layer());
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;

@@ -103,7 +103,8 @@ impl World {
                 "/session",
                 get(|| async { axum::Json(json!({ "data": "a metered answer" })) })
                     .route_layer(paywall.session(session_price)),
-            );
+            )
+            .layer(mpppal_protocol::panic_guard::layer());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let api = format!("http://{}", listener.local_addr()?);
         tokio::spawn(async move { axum::serve(listener, app).await });
