@@ -25,6 +25,8 @@ struct FileConfig {
     oidc_redirect_url: Option<String>,
     dogstatsd_addr: Option<String>,
     metrics_bind: Option<String>,
+    public_url: Option<String>,
+    dashboard_dir: Option<String>,
 }
 
 /// Operator sign-in with OpenID Connect (authorization code + PKCE).
@@ -59,6 +61,11 @@ pub struct Config {
     pub dogstatsd_addr: Option<String>,
     /// Where `mpppal worker` serves `GET /metrics` (the API serves it on its own address).
     pub metrics_bind: Option<SocketAddr>,
+    /// Where browsers reach this server (`MPPPAL_PUBLIC_URL`): sign-in links start with it, and
+    /// over https its cookies are `Secure`. Default: `http://` and the bind address.
+    pub public_url: String,
+    /// The dashboard's static export to serve at `/` (`MPPPAL_DASHBOARD_DIR`), if any.
+    pub dashboard_dir: Option<std::path::PathBuf>,
 }
 
 // Secrets (database passwords in URLs, the master key) never reach logs through `Debug`.
@@ -188,7 +195,19 @@ impl Config {
                 })
             })
             .transpose()?;
+        let public_url = pick("MPPPAL_PUBLIC_URL", from_file.public_url)
+            .map(|url| url.trim_end_matches('/').to_string())
+            .unwrap_or_else(|| format!("http://{bind}"));
+        if !(public_url.starts_with("https://") || public_url.starts_with("http://")) {
+            return Err(ConfigError(format!(
+                "MPPPAL_PUBLIC_URL {public_url:?} is not an http(s) URL"
+            )));
+        }
+        let dashboard_dir =
+            pick("MPPPAL_DASHBOARD_DIR", from_file.dashboard_dir).map(std::path::PathBuf::from);
         Ok(Self {
+            public_url,
+            dashboard_dir,
             dogstatsd_addr,
             metrics_bind,
             oidc,

@@ -7,8 +7,10 @@
 
 pub mod auth;
 mod chain;
+mod cluster;
 pub mod config;
 mod custody;
+pub mod dashboard;
 pub mod dogstatsd;
 pub mod idempotency;
 mod json;
@@ -17,6 +19,7 @@ pub mod problem;
 pub mod ready;
 pub mod rotation;
 pub mod routes;
+mod security_headers;
 pub mod signin;
 pub mod v1;
 
@@ -56,7 +59,16 @@ pub async fn serve(
         .map_err(StartError::Config)?
         .with_master_key(config.master_key)
         .with_usdc_mint(config.usdc_mint, &config.solana_rpc_url)
-        .with_oidc(config.oidc.clone());
+        .with_oidc(config.oidc.clone())
+        .with_public_url(Some(&config.public_url))
+        .with_dashboard(
+            config
+                .dashboard_dir
+                .as_deref()
+                .map(dashboard::Dashboard::load)
+                .transpose()
+                .map_err(StartError::Config)?,
+        );
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|e| StartError::Bind(config.bind, e))?;
@@ -215,4 +227,50 @@ pub async fn rotate_master_key(
     rotation::reseal_all(&db, old, &new)
         .await?
         .map_err(StartError::Config)
+}
+
+/// A one-time sign-in link for `subject` of `operator` (`mpppal operator login-link`): the URL to
+/// open, under `base_url` (default: the configured public URL), good once for ten minutes.
+pub async fn login_link(
+    config: &Config,
+    operator: sqlx::types::Uuid,
+    subject: &str,
+    base_url: Option<&str>,
+) -> Result<String, StartError> {
+    let subject = subject.trim();
+    if subject.is_empty() || subject.len() > 255 || subject.contains('\0') {
+        return Err(StartError::Config(
+            "the subject must be 1 to 255 bytes of text".into(),
+        ));
+    }
+    let master = config.master_key.ok_or_else(|| {
+        StartError::Config("MPPPAL_MASTER_KEY is needed to make a sign-in link".into())
+    })?;
+    let db = mpppal_db::connect(&config.database_url).await?;
+    mpppal_db::migrate(&db).await?;
+    let mut tx = db.begin().await?;
+    let known = sqlx::query_scalar!(
+        "SELECT name FROM operators WHERE operator_id = $1",
+        operator
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if known.is_none() {
+        return Err(StartError::Config(format!("no operator {operator}")));
+    }
+    let token = signin::create_link(&mut tx, &master, operator, subject).await?;
+    mpppal_db::audit::append(
+        &mut tx,
+        &mpppal_db::audit::Entry {
+            operator_id: Some(operator),
+            actor: "cli",
+            action: "operator.login_link_created",
+            subject,
+            details: serde_json::json!({}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let base = base_url.unwrap_or(&config.public_url).trim_end_matches('/');
+    Ok(format!("{base}/auth/link?token={token}"))
 }

@@ -58,6 +58,11 @@ impl Problem {
         Self::new(StatusCode::BAD_REQUEST, "invalid_request", detail)
     }
 
+    /// 400 `invalid_query`: a query parameter is not acceptable.
+    pub fn invalid_query(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_query", detail)
+    }
+
     /// 503: the database failed the request; the cause goes to the log, not to the caller.
     pub fn database(e: sqlx::Error) -> Self {
         tracing::error!(error = %e, "database error");

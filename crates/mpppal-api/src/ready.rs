@@ -21,6 +21,10 @@ pub struct Dependencies {
     pub chain: crate::chain::Chain,
     /// Operator sign-in, when configured.
     pub signin: Option<Arc<crate::signin::SignIn>>,
+    /// How browser cookies are named and flagged (`Secure` and `__Host-` over https).
+    pub cookies: crate::signin::Cookies,
+    /// The dashboard's static export, when this server serves it.
+    pub dashboard: Option<Arc<crate::dashboard::Dashboard>>,
     /// One multiplexed Redis connection for request work, made on first use (and remade by the
     /// manager after failures), so the API starts even while Redis is down.
     shared_redis: tokio::sync::OnceCell<redis::aio::ConnectionManager>,
@@ -38,6 +42,8 @@ impl Dependencies {
             master_key: None,
             chain: crate::chain::Chain::new(solana_rpc_url, None),
             signin: None,
+            cookies: crate::signin::Cookies::default(),
+            dashboard: None,
             shared_redis: tokio::sync::OnceCell::new(),
         })
     }
@@ -55,6 +61,24 @@ impl Dependencies {
     /// Operator sign-in against `oidc`'s issuer.
     pub fn with_oidc(mut self, oidc: Option<crate::config::OidcConfig>) -> Self {
         self.signin = oidc.map(|o| Arc::new(crate::signin::SignIn::new(o)));
+        if self.signin.as_ref().is_some_and(|s| s.over_https()) {
+            self.cookies.secure = true;
+        }
+        self
+    }
+
+    /// Serves `dashboard` at `/`.
+    pub fn with_dashboard(mut self, dashboard: Option<crate::dashboard::Dashboard>) -> Self {
+        self.dashboard = dashboard.map(Arc::new);
+        self
+    }
+
+    /// Browsers reach this server at `url` (`MPPPAL_PUBLIC_URL`); over https its cookies are
+    /// `Secure` and `__Host-` prefixed.
+    pub fn with_public_url(mut self, url: Option<&str>) -> Self {
+        if url.is_some_and(|u| u.starts_with("https://")) {
+            self.cookies.secure = true;
+        }
         self
     }
 

@@ -55,6 +55,10 @@ use crate::ready::{check, Checks, Dependencies};
         crate::v1::report_voucher,
         crate::v1::close_session,
         crate::v1::audit_log,
+        crate::v1::verify_audit,
+        crate::v1::overview,
+        crate::v1::spend,
+        crate::v1::events,
         crate::v1::create_webhook,
         crate::v1::list_webhooks,
         crate::v1::disable_webhook,
@@ -64,7 +68,10 @@ use crate::ready::{check, Checks, Dependencies};
         crate::v1::rotate_secret,
         crate::v1::dead_jobs,
         crate::v1::replay_job,
-        crate::v1::open_differences
+        crate::v1::open_differences,
+        crate::signin::sessions::session,
+        crate::signin::sessions::logout,
+        crate::signin::link::sign_in
     ),
     components(schemas(Health, Ready, Checks))
 )]
@@ -74,13 +81,14 @@ struct ApiDoc;
 /// echoed in the response and carried by every log line written while serving it.
 pub fn router(deps: Arc<Dependencies>) -> Router {
     let request_id = axum::http::HeaderName::from_static("x-request-id");
-    Router::new()
+    let routes = Router::new()
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/openapi.json", get(openapi))
         .route("/metrics", get(crate::metrics::handler))
         .merge(crate::v1::router(deps.clone()))
         .merge(crate::signin::router())
+        .fallback(crate::dashboard::serve)
         .with_state(deps)
         .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(
@@ -99,7 +107,8 @@ pub fn router(deps: Arc<Dependencies>) -> Router {
                         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::new(request_id)),
-        )
+        );
+    crate::security_headers::add(routes).layer(mpppal_protocol::panic_guard::layer())
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -149,5 +158,10 @@ async fn ready(State(deps): State<Arc<Dependencies>>) -> Result<Json<Ready>, Pro
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(spec())
+}
+
+/// The API's OpenAPI description, as `/openapi.json` serves it (and `mpppal openapi` prints it).
+pub fn spec() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
 }

@@ -73,11 +73,32 @@ struct Browser {
     http: reqwest::Client,
 }
 
+/// The value of cookie `name` in a response's `Set-Cookie` headers.
+fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .filter_map(|c| c.strip_prefix(&format!("{name}=")))
+        .filter_map(|c| c.split(';').next())
+        .find(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
 impl Browser {
     /// Follows the sign-in as a browser would, one redirect at a time: to the issuer, back to the
-    /// callback. The callback's answer: status, its `Set-Cookie` session token, and the
-    /// callback URL (to try it again).
+    /// callback with the login cookie `/auth/login` set. The callback's answer: status, its
+    /// `Set-Cookie` session token, the callback URL and that login cookie (to try them again).
     async fn sign_in(&self) -> (u16, Option<String>, String, Value) {
+        let (callback, login) = self.start_sign_in().await;
+        let (status, token, body) = self.get_callback(&callback, Some(&login)).await;
+        (status, token, callback, body)
+    }
+
+    /// `/auth/login` and the issuer: the callback URL the issuer sends the browser to, and the
+    /// login cookie this browser holds.
+    async fn start_sign_in(&self) -> (String, String) {
         let login = self
             .http
             .get(format!("{}/auth/login", self.api))
@@ -85,6 +106,7 @@ impl Browser {
             .await
             .unwrap();
         assert_eq!(login.status(), 303);
+        let binding = set_cookie(&login, "mpppal_login").expect("a login-binding cookie");
         let authorize = login.headers()[LOCATION].to_str().unwrap().to_string();
         assert!(
             authorize.contains("code_challenge_method=S256"),
@@ -98,20 +120,17 @@ impl Browser {
             callback.starts_with(&format!("{}/auth/callback?", self.api)),
             "{callback}"
         );
-        let (status, token, body) = self.get_callback(&callback).await;
-        (status, token, callback, body)
+        (callback, binding)
     }
 
-    async fn get_callback(&self, url: &str) -> (u16, Option<String>, Value) {
-        let answer = self.http.get(url).send().await.unwrap();
+    async fn get_callback(&self, url: &str, login: Option<&str>) -> (u16, Option<String>, Value) {
+        let mut request = self.http.get(url);
+        if let Some(login) = login {
+            request = request.header(COOKIE, format!("mpppal_login={login}"));
+        }
+        let answer = request.send().await.unwrap();
         let status = answer.status().as_u16();
-        let token = answer
-            .headers()
-            .get(SET_COOKIE)
-            .and_then(|c| c.to_str().ok())
-            .and_then(|c| c.strip_prefix("mpppal_session="))
-            .and_then(|c| c.split(';').next())
-            .map(str::to_string);
+        let token = set_cookie(&answer, "mpppal_session");
         let body = answer.json().await.unwrap_or(Value::Null);
         (status, token, body)
     }
@@ -228,13 +247,13 @@ async fn an_operator_member_signs_in_with_openid_connect(pool: PgPool) {
     );
 
     // A sign-in's state works once: the same redirect replayed signs nobody in.
-    let (status, again, problem) = browser.get_callback(&callback).await;
+    let (status, again, problem) = browser.get_callback(&callback, None).await;
     assert_eq!(
         (status, problem["code"].as_str(), again),
         (400, Some("invalid_state"), None)
     );
     let forged = callback.replace("state=", "state=forged");
-    let (status, _, problem) = browser.get_callback(&forged).await;
+    let (status, _, problem) = browser.get_callback(&forged, None).await;
     assert_eq!(
         (status, problem["code"].as_str()),
         (400, Some("invalid_state"))
@@ -275,4 +294,174 @@ async fn sign_in_without_an_issuer_configured_says_so(pool: PgPool) {
     assert_eq!(answer.status(), 503);
     let problem: Value = answer.json().await.unwrap();
     assert_eq!(problem["code"], "not_configured");
+}
+
+/// Login CSRF: someone starts a sign-in as themselves, stops at the callback URL and gets it
+/// opened in another person's browser, hoping to sign that browser in as them. The state is
+/// bound to the browser that started it, so the callback refuses, and the state is spent.
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn a_callback_carried_into_another_browser_signs_nobody_in(pool: PgPool) {
+    let issuer = issuer(SUBJECT);
+    let operator = keys::create_operator(&pool, "ops").await.unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    mpppal_db::members::add(&mut conn, operator, &issuer.url, SUBJECT)
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api = format!("http://{}", listener.local_addr().unwrap());
+    let deps = Dependencies::new(pool.clone(), &redis_url(), "http://127.0.0.1:1")
+        .unwrap()
+        .with_master_key(Some(MASTER))
+        .with_oidc(Some(OidcConfig {
+            issuer: issuer.url.clone(),
+            client_id: "mpppal-dashboard".into(),
+            client_secret: None,
+            redirect_url: format!("{api}/auth/callback"),
+        }));
+    serve_on(listener, deps);
+    let http = || {
+        reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
+    };
+    let attacker = Browser {
+        api: api.clone(),
+        http: http(),
+    };
+    let victim = Browser { api, http: http() };
+
+    // The victim's browser has no login cookie, or one of its own sign-in.
+    let (callback, attackers_cookie) = attacker.start_sign_in().await;
+    let (_, victims_cookie) = victim.start_sign_in().await;
+    for cookie in [None, Some(victims_cookie.as_str())] {
+        let (status, token, problem) = victim.get_callback(&callback, cookie).await;
+        assert_eq!(
+            (status, problem["code"].as_str(), token),
+            (400, Some("invalid_state"), None),
+            "{problem}"
+        );
+    }
+    // The state was spent by the first refusal: not even the browser that started it can
+    // finish it now.
+    let (status, token, _) = attacker
+        .get_callback(&callback, Some(&attackers_cookie))
+        .await;
+    assert_eq!((status, token), (400, None));
+    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM operator_sessions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 0);
+
+    // A sign-in finished in its own browser still works.
+    let (status, token, _, _) = attacker.sign_in().await;
+    assert_eq!(status, 303);
+    assert!(token.is_some());
+}
+
+/// `mpppal operator login-link`: a one-time link opens a session for its operator once, and only
+/// a link made with this server's master key does.
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn a_login_link_signs_in_once(pool: PgPool) {
+    let operator = keys::create_operator(&pool, "ops").await.unwrap();
+    let deps = Dependencies::new(pool.clone(), &redis_url(), "http://127.0.0.1:1")
+        .unwrap()
+        .with_master_key(Some(MASTER));
+    let api = support::serve(deps).await;
+    let browser = Browser {
+        api: api.clone(),
+        http: reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .unwrap(),
+    };
+    let mut conn = pool.acquire().await.unwrap();
+    let token = mpppal_api::signin::create_link(&mut conn, &MASTER, operator, "root")
+        .await
+        .unwrap();
+    let elsewhere = mpppal_api::signin::create_link(&mut conn, &[9; 32], operator, "root")
+        .await
+        .unwrap();
+    let open = |token: String| {
+        let browser = &browser;
+        async move {
+            let answer = browser
+                .http
+                .get(format!("{}/auth/link?token={token}", browser.api))
+                .send()
+                .await
+                .unwrap();
+            let status = answer.status().as_u16();
+            let cookie = set_cookie(&answer, "mpppal_session");
+            let location = answer
+                .headers()
+                .get(LOCATION)
+                .map(|l| l.to_str().unwrap().to_string());
+            let body = answer.json::<Value>().await.unwrap_or(Value::Null);
+            (
+                status,
+                cookie,
+                location,
+                body["code"].as_str().map(str::to_string),
+            )
+        }
+    };
+
+    // A link made under another master key, or with its MAC changed, is refused.
+    let (id, tag) = token.split_once('.').unwrap();
+    let flipped = format!(
+        "{id}.{}{}",
+        &tag[..tag.len() - 1],
+        if tag.ends_with('0') { '1' } else { '0' }
+    );
+    for bad in [elsewhere, flipped, id.to_string(), "garbage".into()] {
+        let (status, cookie, _, code) = open(bad).await;
+        assert_eq!(
+            (status, cookie, code.as_deref()),
+            (400, None, Some("invalid_link"))
+        );
+    }
+
+    let (status, cookie, location, _) = open(token.clone()).await;
+    assert_eq!((status, location.as_deref()), (303, Some("/")));
+    let cookie = cookie.expect("a session cookie");
+    let (status, me) = browser
+        .with_cookie("GET", "/auth/session", &cookie, false, None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (
+            me["operatorId"].as_str(),
+            me["issuer"].as_str(),
+            me["subject"].as_str()
+        ),
+        (
+            Some(operator.to_string().as_str()),
+            Some("mpppal:login-link"),
+            Some("root")
+        )
+    );
+    let (status, _) = browser
+        .with_cookie(
+            "POST",
+            "/v1/api-keys",
+            &cookie,
+            true,
+            Some(json!({"name": "k", "scopes": ["read"]})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let actors: Vec<String> = sqlx::query_scalar("SELECT actor FROM audit_log ORDER BY seq")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(actors, ["link:root", "link:root"]);
+
+    // Used once: the same link again signs nobody in.
+    let (status, cookie, _, code) = open(token).await;
+    assert_eq!(
+        (status, cookie, code.as_deref()),
+        (400, None, Some("invalid_link"))
+    );
 }

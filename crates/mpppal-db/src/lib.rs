@@ -9,14 +9,18 @@ pub mod batches;
 pub mod budget;
 pub mod deliveries;
 pub mod escalations;
+pub mod events;
+pub mod login_links;
 pub mod members;
 pub mod outbox;
+pub mod overview;
 pub mod owners;
 pub mod policies;
 pub mod receipts;
 pub mod reconciliation;
 pub mod sessions;
 pub mod settlement;
+pub mod spend;
 pub mod transfers;
 pub mod webhooks;
 

@@ -197,3 +197,20 @@ pub async fn depth(conn: &mut PgConnection) -> Result<Depth, sqlx::Error> {
         dead: row.dead,
     })
 }
+
+/// How many of the operator's jobs are dead (those [`dead`] lists).
+pub async fn dead_count(conn: &mut PgConnection, operator_id: Uuid) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM outbox
+           WHERE dead_at IS NOT NULL
+             AND (EXISTS (SELECT 1 FROM accounts a
+                          WHERE a.account_id = outbox.subject AND a.operator_id = $1)
+                  OR EXISTS (SELECT 1 FROM transfers t JOIN accounts a USING (account_id)
+                             WHERE t.transfer_id = outbox.subject AND a.operator_id = $1)
+                  OR EXISTS (SELECT 1 FROM mpp_sessions s JOIN accounts a USING (account_id)
+                             WHERE s.session_id = outbox.subject AND a.operator_id = $1))"#,
+        operator_id
+    )
+    .fetch_one(conn)
+    .await
+}

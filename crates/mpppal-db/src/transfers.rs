@@ -141,6 +141,10 @@ pub struct Filter<'a> {
     pub status: Option<&'a str>,
     /// Start after this (created_micros, transfer_id), newest first.
     pub after: Option<(i64, &'a str)>,
+    /// Made at or after this moment (unix seconds).
+    pub from: Option<i64>,
+    /// Made before this moment (unix seconds).
+    pub to: Option<i64>,
 }
 
 pub async fn list(
@@ -165,6 +169,8 @@ pub async fn list(
              AND ($4::bigint IS NULL
                   OR (t.created_at, t.transfer_id)
                      < (TIMESTAMPTZ 'epoch' + $4::bigint * INTERVAL '1 microsecond', $5::varchar))
+             AND ($7::bigint IS NULL OR t.created_at >= to_timestamp($7::bigint))
+             AND ($8::bigint IS NULL OR t.created_at < to_timestamp($8::bigint))
            ORDER BY t.created_at DESC, t.transfer_id DESC
            LIMIT $6"#,
         operator_id,
@@ -172,7 +178,9 @@ pub async fn list(
         filter.status,
         filter.after.map(|a| a.0),
         filter.after.map(|a| a.1),
-        limit
+        limit,
+        filter.from,
+        filter.to
     )
     .fetch_all(conn)
     .await

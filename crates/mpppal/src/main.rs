@@ -20,7 +20,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the end-to-end story on an embedded chain it starts itself.
-    Demo,
+    Demo(commands::demo::Args),
     /// Answer one MPP conformance-harness request (JSON on stdin, JSON on stdout).
     ConformanceAdapter,
     /// Serve the operator API (applies the database schema first).
@@ -39,6 +39,8 @@ enum Command {
     Pay(commands::pay::Args),
     /// Serve the embedded chain (programs, SPL Token, local USDC, faucets) over Solana JSON-RPC.
     Localnet(commands::localnet::Args),
+    /// Print the operator API's OpenAPI description (what `GET /openapi.json` serves).
+    Openapi,
 }
 
 fn main() {
@@ -73,7 +75,7 @@ fn main() {
         std::env::set_var("RUST_LOG", level);
     }
     let result = match cli.command {
-        Command::Demo => commands::demo::run(),
+        Command::Demo(args) => commands::demo::run(args),
         Command::ConformanceAdapter => commands::conformance_adapter::run(),
         Command::Localnet(args) => commands::localnet::run(args),
         Command::Serve(args) => commands::serve::run(args),
@@ -83,6 +85,7 @@ fn main() {
         Command::Audit(args) => commands::audit::run(args),
         Command::Provider(args) => commands::provider::run(args),
         Command::Pay(args) => commands::pay::run(args),
+        Command::Openapi => commands::openapi::run(),
     };
     if let Err(err) = result {
         // One line for the user; the cause chain keeps the detail.

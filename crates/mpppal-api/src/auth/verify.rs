@@ -72,7 +72,7 @@ async fn check(deps: &Dependencies, request: Request) -> Result<Request, Problem
     };
     let (parts, body) = request.into_parts();
     let Some(header) = parts.headers.get(header::AUTHORIZATION) else {
-        if let Some(token) = crate::signin::session_token(&parts.headers) {
+        if let Some(token) = deps.cookies.session_token(&parts.headers) {
             return signed_in(deps, parts, body, &token).await;
         }
         return Err(unauthorized(
@@ -179,7 +179,7 @@ async fn signed_in(
     let mut request = Request::from_parts(parts, Body::from(body));
     request.extensions_mut().insert(Caller {
         operator_id: session.operator_id,
-        key_id: crate::signin::actor(&session.subject),
+        key_id: crate::signin::actor(&session.issuer, &session.subject),
         scopes: vec![Scope::Read, Scope::Write],
     });
     Ok(request)

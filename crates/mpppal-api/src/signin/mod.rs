@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
@@ -15,20 +15,21 @@ use openidconnect::{
     TokenResponse,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 use crate::config::OidcConfig;
+
+pub mod cookies;
+pub(crate) mod link;
+pub mod sessions;
+
 use crate::problem::Problem;
 use crate::ready::Dependencies;
-
-/// The session cookie's name.
-pub const COOKIE: &str = "mpppal_session";
-/// How long a session lasts.
-const SESSION_SECONDS: i64 = 12 * 3600;
-/// How long a sign-in may take between `/auth/login` and `/auth/callback`.
-const LOGIN_SECONDS: u64 = 600;
+pub use cookies::Cookies;
+use cookies::LOGIN_SECONDS;
+pub use link::create as create_link;
+pub use sessions::{actor, lookup};
 
 type Client = CoreClient<
     EndpointSet,
@@ -89,7 +90,8 @@ impl SignIn {
         .set_redirect_uri(redirect))
     }
 
-    fn secure_cookie(&self) -> bool {
+    /// Browsers come back to this server over https, so its cookies must be `Secure`.
+    pub fn over_https(&self) -> bool {
         self.config.redirect_url.starts_with("https://")
     }
 }
@@ -99,8 +101,9 @@ pub fn router() -> Router<Arc<Dependencies>> {
     Router::new()
         .route("/auth/login", get(login))
         .route("/auth/callback", get(callback))
-        .route("/auth/session", get(session))
-        .route("/auth/logout", post(logout))
+        .route("/auth/link", get(link::sign_in))
+        .route("/auth/session", get(sessions::session))
+        .route("/auth/logout", post(sessions::logout))
 }
 
 fn signin(deps: &Dependencies) -> Result<&SignIn, Problem> {
@@ -126,10 +129,12 @@ fn redis_down(e: redis::RedisError) -> Problem {
 struct Pending {
     verifier: String,
     nonce: String,
+    /// SHA-256 (hex) of the login-binding cookie given to the browser that started it.
+    browser: String,
 }
 
 /// Starts a sign-in: `303` to the issuer's authorization endpoint with a fresh state, nonce and
-/// PKCE challenge.
+/// PKCE challenge, and a cookie binding that state to this browser.
 pub(crate) async fn login(State(deps): State<Arc<Dependencies>>) -> Result<Response, Problem> {
     let signin = signin(&deps)?;
     let client = signin.client().await?;
@@ -143,9 +148,13 @@ pub(crate) async fn login(State(deps): State<Arc<Dependencies>>) -> Result<Respo
         .add_scope(Scope::new("email".into()))
         .set_pkce_challenge(challenge)
         .url();
+    let mut binding = [0u8; 32];
+    getrandom::fill(&mut binding).expect("the OS random source");
+    let binding = hex::encode(binding);
     let pending = serde_json::to_string(&Pending {
         verifier: verifier.secret().clone(),
         nonce: nonce.secret().clone(),
+        browser: hex::encode(Sha256::digest(binding.as_bytes())),
     })
     .expect("serialises");
     let mut redis = deps.redis().await.map_err(redis_down)?;
@@ -157,7 +166,14 @@ pub(crate) async fn login(State(deps): State<Arc<Dependencies>>) -> Result<Respo
         .query_async::<()>(&mut redis)
         .await
         .map_err(redis_down)?;
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, url.to_string())]).into_response())
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, url.to_string()),
+            (header::SET_COOKIE, deps.cookies.bind_login(&binding)),
+        ],
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -172,10 +188,12 @@ fn failed(detail: impl Into<String>) -> Problem {
     Problem::new(StatusCode::UNAUTHORIZED, "signin_failed", detail)
 }
 
-/// Finishes a sign-in: the state is used once, the code is exchanged with the PKCE verifier, the
-/// ID token verified, the identity mapped to its operator; then a session cookie and `303` to `/`.
+/// Finishes a sign-in: the state is used once and only in the browser that started it, the code
+/// is exchanged with the PKCE verifier, the ID token verified, the identity mapped to its
+/// operator; then a session cookie and `303` to `/`.
 pub(crate) async fn callback(
     State(deps): State<Arc<Dependencies>>,
+    headers: HeaderMap,
     Query(back): Query<Callback>,
 ) -> Result<Response, Problem> {
     let signin = signin(&deps)?;
@@ -204,6 +222,20 @@ pub(crate) async fn callback(
                 "this sign-in is unknown, used or expired; start again at /auth/login",
             )
         })?;
+    // A callback URL carried into another browser (login CSRF: someone else's sign-in finished
+    // in the victim's browser) has no binding cookie, or another one. Its state is spent anyway.
+    let bound = deps
+        .cookies
+        .login_binding(&headers)
+        .is_some_and(|b| hex::encode(Sha256::digest(b.as_bytes())) == pending.browser);
+    if !bound {
+        tracing::warn!("a sign-in callback arrived in a browser that did not start it");
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_state",
+            "this sign-in was started in another browser; start again at /auth/login",
+        ));
+    }
     let client = signin.client().await?;
     let tokens = client
         .exchange_code(AuthorizationCode::new(code))
@@ -234,131 +266,26 @@ pub(crate) async fn callback(
                 format!("{subject} at {issuer} may not act for any operator; an operator adds it with `mpppal operator add-member`"),
             )
         })?;
-    let mut token = [0u8; 32];
-    getrandom::fill(&mut token).expect("the OS random source");
-    let token = hex::encode(token);
-    mpppal_db::members::open_session(
-        &mut tx,
-        &Sha256::digest(token.as_bytes()).into(),
+    let person = sessions::Person {
         operator,
-        &issuer,
-        &subject,
-        email.as_deref(),
-        SESSION_SECONDS,
-    )
-    .await
-    .map_err(Problem::database)?;
-    mpppal_db::audit::append(
-        &mut tx,
-        &mpppal_db::audit::Entry {
-            operator_id: Some(operator),
-            actor: &actor(&subject),
-            action: "operator.signed_in",
-            subject: &subject,
-            details: json!({ "issuer": issuer, "email": email }),
-        },
-    )
-    .await
-    .map_err(Problem::database)?;
+        issuer: &issuer,
+        subject: &subject,
+        email: email.as_deref(),
+    };
+    let cookie = sessions::open(&deps, &mut tx, &person).await?;
     tx.commit().await.map_err(Problem::database)?;
     tracing::info!(%operator, %subject, "operator member signed in");
-    let cookie = format!(
-        "{COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={SESSION_SECONDS}{}",
-        if signin.secure_cookie() {
-            "; Secure"
-        } else {
-            ""
-        }
-    );
-    Ok((
+    let mut response = (
         StatusCode::SEE_OTHER,
         [
             (header::LOCATION, "/".to_string()),
             (header::SET_COOKIE, cookie),
         ],
     )
-        .into_response())
-}
-
-/// How a signed-in person appears as an actor (audit rows, `changedBy`): `oidc:<subject>`.
-pub fn actor(subject: &str) -> String {
-    let mut actor = format!("oidc:{subject}");
-    // The audit and policy tables keep actors to 64 characters.
-    actor.truncate(64);
-    actor
-}
-
-/// The session token in the request's cookies, if any.
-pub fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_string())
-}
-
-/// The live session behind a token.
-pub async fn lookup(
-    deps: &Dependencies,
-    token: &str,
-) -> Result<Option<mpppal_db::members::Session>, Problem> {
-    let mut conn = deps.db.acquire().await.map_err(Problem::database)?;
-    mpppal_db::members::session(&mut conn, &Sha256::digest(token.as_bytes()).into())
-        .await
-        .map_err(Problem::database)
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionView {
-    operator_id: String,
-    issuer: String,
-    subject: String,
-    email: Option<String>,
-    expires_at: String,
-}
-
-/// Who is signed in (by the session cookie).
-pub(crate) async fn session(
-    State(deps): State<Arc<Dependencies>>,
-    headers: HeaderMap,
-) -> Result<Json<SessionView>, Problem> {
-    let no_session = || {
-        Problem::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthenticated",
-            "no live session; sign in at /auth/login",
-        )
-    };
-    let token = session_token(&headers).ok_or_else(no_session)?;
-    let s = lookup(&deps, &token).await?.ok_or_else(no_session)?;
-    Ok(Json(SessionView {
-        operator_id: s.operator_id.to_string(),
-        issuer: s.issuer,
-        subject: s.subject,
-        email: s.email,
-        expires_at: s.expires_at,
-    }))
-}
-
-/// Ends the session and clears the cookie (`204` whether or not there was one).
-pub(crate) async fn logout(
-    State(deps): State<Arc<Dependencies>>,
-    headers: HeaderMap,
-) -> Result<Response, Problem> {
-    if let Some(token) = session_token(&headers) {
-        let mut conn = deps.db.acquire().await.map_err(Problem::database)?;
-        mpppal_db::members::close_session(&mut conn, &Sha256::digest(token.as_bytes()).into())
-            .await
-            .map_err(Problem::database)?;
-    }
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(
+        .into_response();
+    response.headers_mut().append(
         header::SET_COOKIE,
-        HeaderValue::from_static("mpppal_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"),
+        HeaderValue::from_str(&deps.cookies.clear_login()).expect("a cookie is header text"),
     );
     Ok(response)
 }

@@ -1,6 +1,8 @@
 //! The operator's own audit rows (ADR 0011), newest first. Each carries its chain hash, so an
-//! operator can hold on to hashes and later show a row was not rewritten; verifying the whole
-//! chain (`mpppal audit verify`) needs every operator's rows and stays with whoever runs MPPPal.
+//! operator can hold on to hashes and later show a row was not rewritten. `POST
+//! /v1/audit/verify` has the server check the whole chain (every operator's rows, as `mpppal
+//! audit verify` does) and answers only whether it holds and, if not, the number of the first
+//! row that breaks it: no other operator's contents.
 
 use axum::extract::{Query, State};
 use axum::{Extension, Json};
@@ -80,5 +82,51 @@ pub(crate) async fn audit_log(
             })
             .collect(),
         next_before,
+    }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BrokenRow {
+    /// The first row (by `seq`) that breaks the chain.
+    seq: i64,
+    reason: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditVerification {
+    /// Every row's hash recomputed from the first matches.
+    intact: bool,
+    /// Rows checked (every operator's), up to the break if there is one.
+    rows: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_altered: Option<BrokenRow>,
+}
+
+/// Checks the audit log's hash chain from its first row (read scope; it changes nothing).
+#[utoipa::path(post, path = "/v1/audit/verify", responses((status = 200, body = AuditVerification)))]
+pub(crate) async fn verify_audit(
+    State(deps): State<Arc<Dependencies>>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<AuditVerification>, Problem> {
+    caller.require(Scope::Read)?;
+    let verdict = mpppal_db::audit::verify(&deps.db)
+        .await
+        .map_err(Problem::database)?;
+    Ok(Json(match verdict {
+        mpppal_db::audit::Verdict::Intact { rows } => AuditVerification {
+            intact: true,
+            rows,
+            first_altered: None,
+        },
+        mpppal_db::audit::Verdict::Broken { seq, reason } => {
+            tracing::error!(seq, %reason, "the audit log's chain is broken");
+            AuditVerification {
+                intact: false,
+                rows: (seq - 1).max(0) as u64,
+                first_altered: Some(BrokenRow { seq, reason }),
+            }
+        }
     }))
 }

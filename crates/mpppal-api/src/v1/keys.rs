@@ -25,6 +25,8 @@ pub struct Operator {
     /// The key that owns this operator's wallets on chain and pays their rent and fees: fund it
     /// with SOL before creating accounts. `null` until the operator has one (ADR 0012).
     owner_address: Option<String>,
+    /// The Solana cluster this server pays on, for links to an explorer.
+    cluster: crate::cluster::Cluster,
 }
 
 /// Who is calling: the operator and key behind this request's signature.
@@ -40,6 +42,7 @@ pub(crate) async fn operator(
         key_id: caller.key_id,
         scopes: caller.scopes,
         owner_address,
+        cluster: crate::cluster::Cluster::of(&deps.solana.url()),
     }))
 }
 

@@ -6,8 +6,10 @@ mod audit_log;
 mod custodial;
 mod custodial_tx;
 mod escalations;
+mod events;
 mod jobs;
 mod keys;
+mod overview;
 mod pages;
 mod policies;
 mod policy_body;
@@ -15,6 +17,7 @@ mod receipts;
 mod reconciliation;
 mod sessions;
 mod spend;
+mod spend_over_time;
 mod transfers;
 mod webhook_deliveries;
 mod webhooks;
@@ -25,12 +28,15 @@ pub(crate) use custodial::*;
 pub(crate) use custodial_tx::*;
 pub use escalations::expire_due;
 pub(crate) use escalations::*;
+pub(crate) use events::*;
 pub(crate) use jobs::*;
 pub(crate) use keys::*;
+pub(crate) use overview::*;
 pub(crate) use policies::*;
 pub(crate) use receipts::*;
 pub(crate) use reconciliation::*;
 pub(crate) use sessions::*;
+pub(crate) use spend_over_time::*;
 pub(crate) use transfers::*;
 pub(crate) use webhook_deliveries::*;
 pub(crate) use webhooks::*;
@@ -90,6 +96,10 @@ pub fn router(deps: Arc<Dependencies>) -> Router<Arc<Dependencies>> {
         )
         .route("/v1/sessions", get(list_sessions).post(open_session))
         .route("/v1/audit", get(audit_log))
+        .route("/v1/audit/verify", post(verify_audit))
+        .route("/v1/overview", get(overview))
+        .route("/v1/spend", get(spend))
+        .route("/v1/events", get(events))
         .route("/v1/webhooks", get(list_webhooks).post(create_webhook))
         .route("/v1/webhooks/{endpoint_id}", delete(disable_webhook))
         .route(

@@ -90,3 +90,20 @@ pub fn id_page<T>(
     let next = rows.last().map(|row| id_of(row).to_string());
     (rows, next)
 }
+
+/// A moment given as RFC 3339 (`2026-12-03T00:00:00Z`), in unix seconds; 400 `invalid_query`
+/// naming the parameter otherwise.
+pub fn moment(name: &str, value: Option<&str>) -> Result<Option<i64>, Problem> {
+    value
+        .map(|text| {
+            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                .map(|t| t.unix_timestamp())
+                .map_err(|_| {
+                    bad(
+                        "invalid_query",
+                        format!("{name} must be an RFC 3339 time such as 2026-12-03T00:00:00Z"),
+                    )
+                })
+        })
+        .transpose()
+}

@@ -340,6 +340,10 @@ pub struct TransferQuery {
     limit: Option<i64>,
     /// `nextCursor` of the previous page.
     cursor: Option<String>,
+    /// Made at or after this moment (RFC 3339).
+    from: Option<String>,
+    /// Made before this moment (RFC 3339).
+    to: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -368,6 +372,8 @@ pub(crate) async fn list_transfers(
     let Query(query) = query.map_err(pages::invalid_query)?;
     let limit = pages::limit(query.limit)?;
     pages::status(query.status.as_deref(), &STATUSES)?;
+    let from = pages::moment("from", query.from.as_deref())?;
+    let to = pages::moment("to", query.to.as_deref())?;
     let after = query
         .cursor
         .as_deref()
@@ -381,6 +387,8 @@ pub(crate) async fn list_transfers(
             account_id: query.account_id.as_deref(),
             status: query.status.as_deref(),
             after,
+            from,
+            to,
         },
         limit + 1,
     )

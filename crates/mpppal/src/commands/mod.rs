@@ -5,6 +5,7 @@ pub mod conformance_adapter;
 pub mod demo;
 pub mod localnet;
 pub mod master_key;
+pub mod openapi;
 pub mod operator;
 pub mod pay;
 pub mod provider;

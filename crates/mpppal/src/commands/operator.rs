@@ -1,5 +1,7 @@
 //! `mpppal operator create --name NAME`: a new operator and its first API key.
 //! `mpppal operator add-member --operator ID --subject SUB`: who may sign in for it.
+//! `mpppal operator login-link --operator ID`: a one-time sign-in URL, for servers with no
+//! identity provider.
 
 use anyhow::{anyhow, Result};
 use std::path::PathBuf;
@@ -36,6 +38,23 @@ enum Action {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
+    /// Print a sign-in URL for the dashboard that works once, within ten minutes (needs the
+    /// database and the master key: run it where you administer the server).
+    LoginLink {
+        /// The operator's id (a UUID, as `create` printed it).
+        #[arg(long)]
+        operator: String,
+        /// Who signs in, as the audit log will name them (`link:<subject>`).
+        #[arg(long, default_value = "admin")]
+        subject: String,
+        /// Where browsers reach the server; default: the configured MPPPAL_PUBLIC_URL, else
+        /// http:// and the bind address.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// TOML configuration file, as for `serve`; the environment overrides it.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -64,6 +83,26 @@ pub fn run(args: Args) -> Result<()> {
                 .ok_or_else(|| anyhow!("no issuer: pass --issuer or set MPPPAL_OIDC_ISSUER"))?;
             super::block_on(mpppal_api::add_member(&config, operator, &issuer, &subject))??;
             println!("{subject} at {issuer} may now sign in for operator {operator}");
+        }
+        Action::LoginLink {
+            operator,
+            subject,
+            base_url,
+            config,
+        } => {
+            let config =
+                mpppal_api::Config::load(config.as_deref(), |key| std::env::var(key).ok())?;
+            let operator = operator
+                .parse()
+                .map_err(|_| anyhow!("--operator {operator:?} is not an operator id (a UUID)"))?;
+            let url = super::block_on(mpppal_api::login_link(
+                &config,
+                operator,
+                &subject,
+                base_url.as_deref(),
+            ))??;
+            println!("{url}");
+            eprintln!("(opens a dashboard session for {subject}; works once, within ten minutes)");
         }
     }
     Ok(())

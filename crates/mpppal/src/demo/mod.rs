@@ -7,6 +7,7 @@
 //! approved transfer on chain, a local receiver gets the operator's webhooks, and the reconciler
 //! checks the ledger against the chain.
 
+mod dashboard;
 mod narrator;
 mod operator;
 mod services;
@@ -36,8 +37,21 @@ const CHARGE_PRICE: u64 = 50_000;
 /// Price of one report, paid by deferred receipt (0.02 USDC).
 const REPORT_PRICE: u64 = 20_000;
 
-pub async fn story(out: Box<dyn Write + Send>) -> Result<()> {
+/// What the demo does once the story is told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// Stop every server and clean up.
+    Stop,
+    /// Keep the servers up and serve the dashboard with the story's data until Ctrl-C.
+    Stay,
+}
+
+pub async fn story(out: Box<dyn Write + Send>, ending: Ending) -> Result<()> {
     let mut n = Narrator::new(out);
+    let dashboard = match ending {
+        Ending::Stay => Some(dashboard::prepare(&mut n)?),
+        Ending::Stop => None,
+    };
     n.step("Starting an embedded Solana chain behind JSON-RPC, and a paid API behind the MPPPal paywall");
     let w = world::World::start(CHARGE_PRICE, SESSION_PRICE, REPORT_PRICE).await?;
     n.detail(&format!("chain  {}", w.rpc_url));
@@ -52,7 +66,7 @@ pub async fn story(out: Box<dyn Write + Send>) -> Result<()> {
     n.step("Starting the MPPPal operator API on PostgreSQL and Redis");
     let services = services::Services::start().await?;
     n.detail(&services.description);
-    let result = with_operator(&mut n, &w, &services).await;
+    let result = with_operator(&mut n, &w, &services, dashboard.as_deref()).await;
     services.stop().await;
     result
 }
@@ -61,9 +75,15 @@ async fn with_operator(
     n: &mut Narrator,
     w: &world::World,
     services: &services::Services,
+    dashboard: Option<&std::path::Path>,
 ) -> Result<()> {
-    let op = operator::OperatorApi::start(&services.database_url, &services.redis_url, &w.rpc_url)
-        .await?;
+    let op = operator::OperatorApi::start(
+        &services.database_url,
+        &services.redis_url,
+        &w.rpc_url,
+        dashboard,
+    )
+    .await?;
     n.detail(&format!("operator API {}  (key {})", op.base, op.key_id));
     let (hooks_url, hooks) = settlement::receiver().await?;
     let endpoint = op
@@ -472,6 +492,15 @@ async fn with_operator(
     );
     for d in &report.differences {
         n.detail(&format!("{} {}: {}", d.kind, d.subject, d.detail));
+    }
+    if dashboard.is_some() {
+        let link = op.login_link().await?;
+        n.step("Everything stays up: the dashboard shows this story's data");
+        n.detail(&format!("open {link}"));
+        n.detail("(a one-time sign-in link, good for ten minutes; Ctrl-C stops the demo and deletes its data)");
+        tokio::signal::ctrl_c()
+            .await
+            .context("waiting for Ctrl-C")?;
     }
     Ok(())
 }

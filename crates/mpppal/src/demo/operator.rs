@@ -7,6 +7,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 pub struct OperatorApi {
     pub base: String,
+    /// The operator's id, and the configuration it was served with (for sign-in links).
+    pub operator_id: sqlx::types::Uuid,
+    config: mpppal_api::Config,
     pub key_id: String,
     /// The master key the API seals keys with (the worker opens them with it).
     pub master_key: [u8; 32],
@@ -18,7 +21,12 @@ pub struct OperatorApi {
 
 impl OperatorApi {
     /// Serves the API on a free loopback port and creates the demo's operator.
-    pub async fn start(database_url: &str, redis_url: &str, rpc_url: &str) -> Result<Self> {
+    pub async fn start(
+        database_url: &str,
+        redis_url: &str,
+        rpc_url: &str,
+        dashboard: Option<&std::path::Path>,
+    ) -> Result<Self> {
         let mut master = [0u8; 32];
         getrandom::fill(&mut master).expect("the OS random source");
         let master_key = master;
@@ -29,13 +37,15 @@ impl OperatorApi {
             "SOLANA_RPC_URL" => Some(rpc_url.to_string()),
             "MPPPAL_MASTER_KEY" => Some(master.clone()),
             "MPPPAL_BIND" => Some("127.0.0.1:0".into()),
+            "MPPPAL_DASHBOARD_DIR" => dashboard.map(|d| d.display().to_string()),
             _ => None,
         };
         let config = mpppal_api::Config::load(None, env)?;
-        let (_, key) = mpppal_api::create_operator(&config, "Demo operator")
+        let (operator_id, key) = mpppal_api::create_operator(&config, "Demo operator")
             .await
             .map_err(|e| anyhow!("creating the operator: {e}"))?;
         let (bound, listening) = tokio::sync::oneshot::channel();
+        let served_config = config.clone();
         tokio::spawn(async move {
             let served = mpppal_api::serve(
                 &config,
@@ -53,6 +63,8 @@ impl OperatorApi {
         let address = listening.await.context("the operator API did not start")?;
         Ok(Self {
             base: format!("http://{address}"),
+            operator_id,
+            config: served_config,
             key_id: key.key_id,
             master_key,
             secret: key.secret,
@@ -123,5 +135,12 @@ impl OperatorApi {
             bail!("{method} {path} answered {status}, not {expected}: {value}");
         }
         Ok(value)
+    }
+
+    /// A one-time sign-in link to this API's dashboard, for the demo's operator.
+    pub async fn login_link(&self) -> Result<String> {
+        mpppal_api::login_link(&self.config, self.operator_id, "demo", Some(&self.base))
+            .await
+            .map_err(|e| anyhow!("making a sign-in link: {e}"))
     }
 }
