@@ -94,9 +94,10 @@ pub async fn lookup(
         .map_err(Problem::database)
 }
 
+/// Who is signed in (named apart from the payment sessions of `/v1/sessions`).
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct SessionView {
+pub struct SignedInSession {
     operator_id: String,
     issuer: String,
     subject: String,
@@ -106,13 +107,13 @@ pub struct SessionView {
 
 /// Who is signed in (by the session cookie).
 #[utoipa::path(get, path = "/auth/session", responses(
-    (status = 200, body = SessionView),
+    (status = 200, body = SignedInSession),
     (status = 401, description = "unauthenticated: no live session", content_type = "application/problem+json")
 ))]
 pub(crate) async fn session(
     State(deps): State<Arc<Dependencies>>,
     headers: HeaderMap,
-) -> Result<Json<SessionView>, Problem> {
+) -> Result<Json<SignedInSession>, Problem> {
     let no_session = || {
         Problem::new(
             StatusCode::UNAUTHORIZED,
@@ -125,7 +126,7 @@ pub(crate) async fn session(
         .session_token(&headers)
         .ok_or_else(no_session)?;
     let s = lookup(&deps, &token).await?.ok_or_else(no_session)?;
-    Ok(Json(SessionView {
+    Ok(Json(SignedInSession {
         operator_id: s.operator_id.to_string(),
         issuer: s.issuer,
         subject: s.subject,

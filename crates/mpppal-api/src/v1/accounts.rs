@@ -253,6 +253,7 @@ pub(crate) fn owner_unfunded(owner: &Pubkey) -> Problem {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListQuery {
     /// Only accounts with this status (`active` or `paused`).

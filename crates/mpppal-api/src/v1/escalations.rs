@@ -58,6 +58,7 @@ impl From<Escalation> for EscalationView {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EscalationQuery {
     /// `pending`, `approved`, `denied` or `expired`.

@@ -38,6 +38,7 @@ pub struct DeadJobPage {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeadJobQuery {
     /// 1 to 100; 50 when absent.
@@ -79,8 +80,18 @@ pub(crate) async fn dead_jobs(
     }))
 }
 
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplayedJob {
+    job_id: i64,
+    /// `waiting`: the worker takes it up again.
+    status: &'static str,
+}
+
 /// Gives a dead job a fresh set of tries: the worker takes it up again at once.
-#[utoipa::path(post, path = "/v1/jobs/{job_id}/replay", responses((status = 202), (status = 404)))]
+#[utoipa::path(post, path = "/v1/jobs/{job_id}/replay",
+    params(("job_id" = i64, Path, description = "the dead job's id, as `GET /v1/jobs/dead` lists it")),
+    responses((status = 202, body = ReplayedJob), (status = 404, description = "not_found", content_type = "application/problem+json")))]
 pub(crate) async fn replay_job(
     State(deps): State<Arc<Dependencies>>,
     Extension(caller): Extension<Caller>,
@@ -111,7 +122,11 @@ pub(crate) async fn replay_job(
         json!({}),
     )
     .await?;
-    let body = json!({ "jobId": job_id, "status": "waiting" });
+    let body = serde_json::to_value(ReplayedJob {
+        job_id,
+        status: "waiting",
+    })
+    .expect("serialises");
     commit(
         tx,
         &caller,

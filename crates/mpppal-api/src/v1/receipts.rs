@@ -339,6 +339,7 @@ pub struct ReceiptPage {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReceiptQuery {
     account_id: Option<String>,

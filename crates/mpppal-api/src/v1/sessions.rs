@@ -374,6 +374,7 @@ async fn finish(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SessionQuery {
     account_id: Option<String>,

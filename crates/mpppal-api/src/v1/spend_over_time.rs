@@ -18,6 +18,7 @@ const HOURS_MAX: i64 = 31 * 86_400;
 const DAYS_MAX: i64 = 400 * 86_400;
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SpendQuery {
     /// Start (RFC 3339, included); default: `to` less 7 days.

@@ -331,6 +331,7 @@ pub(crate) async fn event(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TransferQuery {
     account_id: Option<String>,

@@ -46,6 +46,7 @@ pub struct DeliveryPage {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeliveryQuery {
     /// 1 to 100; 50 when absent.
@@ -186,9 +187,20 @@ pub(crate) async fn enable_webhook(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RotatedSecret {
+    endpoint_id: String,
+    /// `whsec_…`: shown this once.
+    secret: String,
+    /// How long messages still carry a signature under the previous secret too.
+    previous_secret_valid_for_seconds: u64,
+}
+
 /// A new signing secret, shown once. For 24 hours messages carry signatures under both the new
 /// and the previous secret, so the receiver can switch without dropping any.
-#[utoipa::path(post, path = "/v1/webhooks/{endpoint_id}/rotate-secret", responses((status = 200), (status = 404)))]
+#[utoipa::path(post, path = "/v1/webhooks/{endpoint_id}/rotate-secret",
+    responses((status = 200, body = RotatedSecret), (status = 404, description = "not_found", content_type = "application/problem+json")))]
 pub(crate) async fn rotate_secret(
     State(deps): State<Arc<Dependencies>>,
     Extension(caller): Extension<Caller>,
@@ -226,10 +238,10 @@ pub(crate) async fn rotate_secret(
         base64::engine::general_purpose::STANDARD.encode(secret)
     );
     // Not saved for idempotent replay: a secret is shown once.
-    Ok(Json(json!({
-        "endpointId": endpoint_id,
-        "secret": secret,
-        "previousSecretValidForSeconds": ROTATION_OVERLAP_SECS as u64,
-    }))
+    Ok(Json(RotatedSecret {
+        endpoint_id,
+        secret,
+        previous_secret_valid_for_seconds: ROTATION_OVERLAP_SECS as u64,
+    })
     .into_response())
 }

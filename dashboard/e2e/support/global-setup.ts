@@ -1,0 +1,18 @@
+import { mkdirSync } from "node:fs";
+import { startStack } from "../../scripts/stack.mjs";
+
+// The whole stack for the run; tests reach it through these variables. The returned function is
+// the teardown: it stops every process started here and drops the database.
+export default async function globalSetup() {
+  mkdirSync("test-results/.auth", { recursive: true });
+  const stack = await startStack({ subject: "e2e-operator" });
+  process.env.E2E_BASE_URL = stack.baseUrl;
+  process.env.E2E_RPC_URL = stack.rpcUrl;
+  process.env.E2E_DATABASE_URL = stack.databaseUrl;
+  process.env.E2E_SUBJECT = stack.subject;
+  process.env.E2E_OPERATOR_ID = stack.operatorId;
+  console.log(`stack: ${stack.baseUrl} (database ${stack.database}, chain ${stack.rpcUrl}, issuer ${stack.issuerUrl})`);
+  return async () => {
+    await stack.stop();
+  };
+}
