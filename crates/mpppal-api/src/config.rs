@@ -27,6 +27,7 @@ struct FileConfig {
     metrics_bind: Option<String>,
     public_url: Option<String>,
     dashboard_dir: Option<String>,
+    webhook_allow_private: Option<String>,
 }
 
 /// Operator sign-in with OpenID Connect (authorization code + PKCE).
@@ -66,6 +67,8 @@ pub struct Config {
     pub public_url: String,
     /// The dashboard's static export to serve at `/` (`MPPPAL_DASHBOARD_DIR`), if any.
     pub dashboard_dir: Option<std::path::PathBuf>,
+    /// Which webhook URLs operators may register (`MPPPAL_WEBHOOK_ALLOW_PRIVATE`).
+    pub egress: mpppal_egress::Egress,
 }
 
 // Secrets (database passwords in URLs, the master key) never reach logs through `Debug`.
@@ -205,7 +208,14 @@ impl Config {
         }
         let dashboard_dir =
             pick("MPPPAL_DASHBOARD_DIR", from_file.dashboard_dir).map(std::path::PathBuf::from);
+        let allow_private = pick(
+            mpppal_egress::ALLOW_PRIVATE_VAR,
+            from_file.webhook_allow_private,
+        );
+        let egress =
+            mpppal_egress::Egress::from_var(|_| allow_private.clone()).map_err(ConfigError)?;
         Ok(Self {
+            egress,
             public_url,
             dashboard_dir,
             dogstatsd_addr,

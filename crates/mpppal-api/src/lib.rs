@@ -61,6 +61,7 @@ pub async fn serve(
         .with_usdc_mint(config.usdc_mint, &config.solana_rpc_url)
         .with_oidc(config.oidc.clone())
         .with_public_url(Some(&config.public_url))
+        .with_egress(config.egress)
         .with_dashboard(
             config
                 .dashboard_dir

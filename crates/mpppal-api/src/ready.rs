@@ -23,6 +23,8 @@ pub struct Dependencies {
     pub signin: Option<Arc<crate::signin::SignIn>>,
     /// How browser cookies are named and flagged (`Secure` and `__Host-` over https).
     pub cookies: crate::signin::Cookies,
+    /// Which webhook URLs operators may register.
+    pub egress: mpppal_egress::Egress,
     /// The dashboard's static export, when this server serves it.
     pub dashboard: Option<Arc<crate::dashboard::Dashboard>>,
     /// One multiplexed Redis connection for request work, made on first use (and remade by the
@@ -44,6 +46,7 @@ impl Dependencies {
             signin: None,
             cookies: crate::signin::Cookies::default(),
             dashboard: None,
+            egress: mpppal_egress::Egress::default(),
             shared_redis: tokio::sync::OnceCell::new(),
         })
     }
@@ -64,6 +67,12 @@ impl Dependencies {
         if self.signin.as_ref().is_some_and(|s| s.over_https()) {
             self.cookies.secure = true;
         }
+        self
+    }
+
+    /// Lets operators register webhook URLs that `egress` allows.
+    pub fn with_egress(mut self, egress: mpppal_egress::Egress) -> Self {
+        self.egress = egress;
         self
     }
 

@@ -173,6 +173,13 @@ async fn refusals_tampered_stale_replayed_unknown_and_unsigned(pool: PgPool) {
             .await;
         assert_eq!(code(stale), (401, "stale_timestamp".into()));
     }
+    // At the ends of the range: refused as stale, never an overflow in the server.
+    for extreme in [i64::MIN, i64::MAX] {
+        let stale = api
+            .send_signed(&key, "GET", "/v1/operator", "", "", extreme)
+            .await;
+        assert_eq!(code(stale), (401, "stale_timestamp".into()));
+    }
     // The same signed request twice: the second is a replay.
     let at = now();
     assert_eq!(

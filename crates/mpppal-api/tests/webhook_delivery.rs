@@ -271,3 +271,111 @@ async fn every_event_arrives_signed_once_per_id_despite_failures(pool: PgPool) {
     assert!(sign::verify(&new_secret, &id, timestamp, &body, &signature));
     assert!(sign::verify(&secret, &id, timestamp, &body, &signature));
 }
+
+/// Server-side request forgery: an operator registers an endpoint on loopback, the private
+/// network or the cloud metadata address, hoping to read what answers there in the delivery log.
+/// Unless the server's administrator allows private targets, registration refuses them.
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn webhook_urls_on_private_addresses_are_refused(pool: PgPool) {
+    use mpppal_api::auth::keys::{self, Scope};
+    let operator = keys::create_operator(&pool, "ops").await.unwrap();
+    let key = keys::create(
+        &pool,
+        &support::world::MASTER,
+        operator,
+        "k",
+        &[Scope::Write],
+    )
+    .await
+    .unwrap();
+    let deps =
+        mpppal_api::Dependencies::new(pool.clone(), &support::redis_url(), "http://127.0.0.1:1")
+            .unwrap()
+            .with_master_key(Some(support::world::MASTER));
+    let api = support::Signed::new(&support::serve(deps).await, &key.key_id, &key.secret);
+    let (receiver_url, _) = receiver(0).await;
+    for url in [
+        receiver_url.as_str(),
+        "http://localhost:9/hooks",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.8/hooks",
+        "http://[::1]:9/hooks",
+        "http://[fd00::8]/hooks",
+        "http://[::ffff:127.0.0.1]/hooks",
+    ] {
+        let (status, problem) = api
+            .call("POST", "/v1/webhooks", Some(&json!({"url": url})), None)
+            .await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (400, Some("invalid_webhook_url")),
+            "{url}: {problem}"
+        );
+    }
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM webhook_endpoints")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "nothing was registered");
+}
+
+/// DNS rebinding: a URL accepted when it pointed elsewhere (here: registered while private
+/// targets were allowed) is checked again at delivery, by the address connected to. A worker
+/// that does not allow private targets never sends to it, and says why in the attempt.
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn the_worker_connects_to_no_private_address(pool: PgPool) {
+    let w = world(pool).await;
+    w.fund_owner().await;
+    let (url, got) = receiver(0).await;
+    let by_name = url.replace("127.0.0.1", "localhost");
+    for target in [&url, &by_name] {
+        let (status, _) = w
+            .api
+            .call("POST", "/v1/webhooks", Some(&json!({"url": target})), None)
+            .await;
+        assert_eq!(status, 201);
+    }
+    let account = w
+        .account(json!({"maxSingleTransfer": 5 * USDC, "maxDailySpend": 50 * USDC}))
+        .await;
+    w.faucet(account["solanaAddress"].as_str().unwrap(), 10 * USDC)
+        .await;
+    let body = json!({"accountId": account["accountId"], "to": Pubkey::new_unique().to_string(), "amount": USDC});
+    w.api
+        .call("POST", "/v1/transfers", Some(&body), Some("ssrf-1"))
+        .await;
+    let mut config = test_config(w.rpc.url().as_str());
+    config.egress.allow_private = false;
+    let _worker = start(&w, config).await;
+    let errors = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT DISTINCT e.url || ' ' || d.error FROM webhook_deliveries d
+             JOIN webhook_endpoints e USING (endpoint_id) WHERE d.error IS NOT NULL ORDER BY 1",
+        )
+        .fetch_all(&w.pool)
+        .await
+        .unwrap()
+    };
+    eventually(60, "failed tries to both endpoints", || async {
+        errors().await.len() >= 2
+    })
+    .await;
+    let errors = errors().await;
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with(&url) && e.contains("is not a public address")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with(&by_name) && e.contains("no public address")),
+        "{errors:?}"
+    );
+    assert_eq!(
+        *got.calls.lock().unwrap(),
+        0,
+        "the receiver was never reached"
+    );
+}

@@ -31,6 +31,8 @@ pub struct WorkerConfig {
     /// Failed tries in a row after which an endpoint is disabled.
     pub webhook_disable_after: i32,
     pub webhook_timeout: Duration,
+    /// Which webhook targets the worker may connect to (public addresses, unless allowed).
+    pub egress: mpppal_egress::Egress,
     /// Webhook messages one worker sends at a time.
     pub webhook_concurrency: usize,
     /// How often the reconciler compares the ledger with the chain.
@@ -63,6 +65,7 @@ impl WorkerConfig {
                 .to_vec(),
             webhook_disable_after: 30,
             webhook_timeout: Duration::from_secs(10),
+            egress: mpppal_egress::Egress::default(),
             webhook_concurrency: 2,
             reconcile_every: Duration::from_secs(60),
             overdue_after: Duration::from_secs(600),
@@ -78,7 +81,8 @@ impl WorkerConfig {
                 .map(|v| {
                     v.parse::<f64>()
                         .ok()
-                        .filter(|s| s.is_finite() && *s >= 0.0)
+                        // Below a billion seconds: `from_secs_f64` panics past u64's range.
+                        .filter(|s| s.is_finite() && (0.0..1e9).contains(s))
                         .map(Duration::from_secs_f64)
                         .ok_or_else(|| format!("{name} must be a number of seconds, not {v:?}"))
                 })
@@ -143,7 +147,7 @@ impl WorkerConfig {
                     s.trim()
                         .parse::<f64>()
                         .ok()
-                        .filter(|v| v.is_finite() && *v >= 0.0)
+                        .filter(|v| v.is_finite() && (0.0..1e9).contains(v))
                         .map(Duration::from_secs_f64)
                         .ok_or_else(|| {
                             format!("MPPPAL_WEBHOOK_RETRY_SCHEDULE must list seconds, like 5,30,120; not {list:?}")
@@ -158,6 +162,7 @@ impl WorkerConfig {
         if let Some(d) = secs("MPPPAL_WEBHOOK_TIMEOUT_SECONDS")? {
             c.webhook_timeout = d;
         }
+        c.egress = mpppal_egress::Egress::from_var(&var)?;
         Ok(c)
     }
 

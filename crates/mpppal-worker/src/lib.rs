@@ -77,6 +77,9 @@ impl Ctx {
             // A webhook endpoint answers where it is registered; following redirects would let
             // it point the worker elsewhere.
             .redirect(reqwest::redirect::Policy::none())
+            // Names resolve to public addresses only (unless allowed): the address connected to
+            // is the one checked, whatever DNS said at registration.
+            .dns_resolver(config.egress.resolver())
             .build()
             .expect("an HTTP client");
         Self {

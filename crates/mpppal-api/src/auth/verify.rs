@@ -85,7 +85,8 @@ async fn check(deps: &Dependencies, request: Request) -> Result<Request, Problem
         .map_err(|_| unauthorized("unauthenticated", "the Authorization header is not text"))?;
     let signed = signing::parse(header).map_err(|why| unauthorized("unauthenticated", why))?;
     let now = time_now();
-    if (now - signed.timestamp).abs() > WINDOW_SECONDS {
+    // `abs_diff`: a timestamp near i64's ends must not overflow the subtraction.
+    if now.abs_diff(signed.timestamp) > WINDOW_SECONDS as u64 {
         return Err(unauthorized(
             "stale_timestamp",
             format!("the signature's timestamp is more than {WINDOW_SECONDS} s from the server's clock ({now})"),

@@ -99,6 +99,11 @@ pub fn body(due: &Due) -> Vec<u8> {
 
 /// One try: the HTTP status, or why there was none.
 async fn send(ctx: &Ctx, due: &Due) -> Result<u16, String> {
+    // An IP literal skips DNS, so it is checked here; names are checked as they resolve.
+    ctx.config
+        .egress
+        .check_literal(&due.url)
+        .map_err(|e| format!("refused: {e}"))?;
     let label = mpppal_vault::webhook_label(&due.endpoint_id);
     let secret = mpppal_vault::seal::open(&ctx.master_key, &label, &due.sealed_secret)
         .ok_or_else(|| "the endpoint's secret does not open under the master key".to_string())?;
@@ -130,6 +135,19 @@ async fn send(ctx: &Ctx, due: &Due) -> Result<u16, String> {
         .body(body)
         .send()
         .await
-        .map_err(|e| format!("no answer: {e}"))?;
+        .map_err(|e| format!("no answer: {}", with_causes(&e)))?;
     Ok(response.status().as_u16())
+}
+
+/// An error and what caused it, as one line: reqwest's own message ("error sending request")
+/// says nothing of why (refused, timed out, no public address).
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut line = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        line.push_str(": ");
+        line.push_str(&e.to_string());
+        cause = e.source();
+    }
+    line
 }

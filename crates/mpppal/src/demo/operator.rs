@@ -38,6 +38,8 @@ impl OperatorApi {
             "MPPPAL_MASTER_KEY" => Some(master.clone()),
             "MPPPAL_BIND" => Some("127.0.0.1:0".into()),
             "MPPPAL_DASHBOARD_DIR" => dashboard.map(|d| d.display().to_string()),
+            // The demo's webhook receiver listens on loopback.
+            "MPPPAL_WEBHOOK_ALLOW_PRIVATE" => Some("true".into()),
             _ => None,
         };
         let config = mpppal_api::Config::load(None, env)?;
