@@ -142,7 +142,12 @@ pub async fn create_operator(
         &master,
         operator,
         "created with the operator",
-        &[auth::Scope::Read, auth::Scope::Write, auth::Scope::Agent],
+        &[
+            auth::Scope::Read,
+            auth::Scope::Write,
+            auth::Scope::Agent,
+            auth::Scope::Approve,
+        ],
     )
     .await?;
     mpppal_db::audit::append(

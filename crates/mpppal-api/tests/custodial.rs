@@ -304,7 +304,7 @@ async fn a_custodial_agent_pays_by_transaction_and_waits_for_approval_above_the_
         .client(&id)
         .await
         .with_approval_wait(Duration::from_secs(30));
-    let operator = &w.api;
+    let operator = &w.approver;
     let approve = decide_first_pending(operator, "approve");
     let url = format!("{big}/data");
     let (paid, ()) = tokio::join!(waiting.get(&url), approve);
@@ -314,7 +314,7 @@ async fn a_custodial_agent_pays_by_transaction_and_waits_for_approval_above_the_
     assert_eq!(balance(vault.to_string()).await, 5 * USDC - 80_000);
 
     // Waiting, and denied: a clear refusal, and still nothing more moves.
-    let deny = decide_first_pending(operator, "deny");
+    let deny = decide_first_pending(&w.api, "deny");
     let (refused, ()) = tokio::join!(waiting.get(&url), deny);
     match refused {
         Err(PayError::PolicyDenied { code, .. }) => assert_eq!(code, "not_approved"),

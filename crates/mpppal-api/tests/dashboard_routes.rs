@@ -382,6 +382,7 @@ async fn the_dashboard_export_is_served_with_its_page_policies(pool: PgPool) {
     let dashboard = mpppal_api::dashboard::Dashboard::load(dir.path()).unwrap();
     let deps = mpppal_api::Dependencies::new(pool, &support::redis_url(), "http://127.0.0.1:1")
         .unwrap()
+        .with_master_key(Some(support::world::MASTER))
         .with_dashboard(Some(dashboard));
     let base = support::serve(deps).await;
     let http = reqwest::Client::new();
@@ -428,6 +429,32 @@ async fn the_dashboard_export_is_served_with_its_page_policies(pool: PgPool) {
     // API paths stay API: problems, not the dashboard's 404 page.
     let api = get("/v1/").await.unwrap();
     assert_eq!(api.headers()["content-type"], "application/problem+json");
+
+    // A sign-in that fails in a browser lands on the dashboard's page saying why; other clients
+    // get the problem.
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let link = format!("{base}/auth/link?token=garbage");
+    let in_browser = no_redirects
+        .get(&link)
+        .header("accept", "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_browser.status(), 303);
+    let to = in_browser.headers()["location"].to_str().unwrap();
+    assert!(
+        to.starts_with("/signed-out/?code=invalid_link&detail=this+sign-in+link"),
+        "{to}"
+    );
+    let by_program = no_redirects.get(&link).send().await.unwrap();
+    assert_eq!(by_program.status(), 400);
+    assert_eq!(
+        by_program.headers()["content-type"],
+        "application/problem+json"
+    );
 
     let empty = tempfile::tempdir().unwrap();
     let refused = mpppal_api::dashboard::Dashboard::load(empty.path())

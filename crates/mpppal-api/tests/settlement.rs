@@ -67,7 +67,7 @@ async fn transfers_settle_on_chain_exactly_once(pool: PgPool) {
     // Above the threshold: settles with the owner's co-signature once approved.
     let big = w.pay(&account, &to, 3 * USDC, "pay-big").await;
     let (status, _) = w
-        .api
+        .approver
         .call(
             "POST",
             &format!(

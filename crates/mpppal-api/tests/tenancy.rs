@@ -12,7 +12,7 @@ use support::{now, redis_url, serve, Signed};
 mod support;
 
 const MASTER: [u8; 32] = [5; 32];
-const ALL: [Scope; 3] = [Scope::Read, Scope::Write, Scope::Agent];
+const ALL: [Scope; 4] = [Scope::Read, Scope::Write, Scope::Agent, Scope::Approve];
 
 /// Every route with a path parameter: method, template, the path with the parameter taken from
 /// the *other* operator's resources, a valid body where the route takes one, and the status
@@ -244,6 +244,7 @@ async fn account_of(pool: &PgPool, operator: sqlx::types::Uuid) -> String {
             status: "pending_approval",
             rejection_reason: None,
             spend_day: 0,
+            created_by: "their-key",
         },
     )
     .await

@@ -320,8 +320,23 @@ async fn above_the_threshold_an_operator_approves_denies_or_lets_it_expire(pool:
         Some(escalation.as_str())
     );
     assert_eq!(pending["items"][0]["threshold"], 2 * USDC);
-    let (status, approved) = w
+    // Whoever asked for it cannot approve it; a key without `approve` cannot either.
+    let (status, problem) = w
         .api
+        .call(
+            "POST",
+            &format!("/v1/escalations/{escalation}/approve"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (403, Some("insufficient_scope")),
+        "the creating key has no approve scope"
+    );
+    let (status, approved) = w
+        .approver
         .call(
             "POST",
             &format!("/v1/escalations/{escalation}/approve"),
@@ -411,7 +426,7 @@ async fn above_the_threshold_an_operator_approves_denies_or_lets_it_expire(pool:
     .await
     .unwrap();
     let (status, problem) = w
-        .api
+        .approver
         .call(
             "POST",
             &format!("/v1/escalations/{escalation}/approve"),
@@ -650,4 +665,56 @@ async fn bad_transfer_input_gets_a_problem_and_changes_nothing(pool: PgPool) {
             "{query}"
         );
     }
+}
+
+/// Separation of duties: a key that may both write and approve still cannot approve a transfer
+/// it asked for itself (one leaked key must not be enough to move money above the threshold).
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn the_key_that_asked_for_a_transfer_cannot_approve_it(pool: PgPool) {
+    use mpppal_api::auth::keys::{self, Scope};
+    let w = world(pool.clone()).await;
+    w.fund_owner().await;
+    let account = w
+        .account(json!({"maxSingleTransfer": 5 * USDC, "maxDailySpend": 50 * USDC, "escalationThreshold": 2 * USDC}))
+        .await;
+    let operator: sqlx::types::Uuid = sqlx::query_scalar("SELECT operator_id FROM accounts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let both = keys::create(
+        &pool,
+        &support::world::MASTER,
+        operator,
+        "writes and approves",
+        &[Scope::Read, Scope::Write, Scope::Approve],
+    )
+    .await
+    .unwrap();
+    let both = support::Signed::new(&w.api.base, &both.key_id, &both.secret);
+    let body = json!({"accountId": account["accountId"], "to": recipient(), "amount": 3 * USDC});
+    let (status, waiting) = both
+        .call("POST", "/v1/transfers", Some(&body), Some("own-1"))
+        .await;
+    assert_eq!(status, 202, "{waiting}");
+    let approve = format!(
+        "/v1/escalations/{}/approve",
+        waiting["escalationId"].as_str().unwrap()
+    );
+    let (status, problem) = both.call("POST", &approve, None, None).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (403, Some("own_transfer"))
+    );
+    let (_, still) = w
+        .api
+        .call(
+            "GET",
+            &format!("/v1/transfers/{}", waiting["transferId"].as_str().unwrap()),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(still["status"], "pending_approval", "nothing changed");
+    let (status, approved) = w.approver.call("POST", &approve, None, None).await;
+    assert_eq!((status, &approved["status"]), (200, &json!("approved")));
 }

@@ -38,6 +38,8 @@ pub struct NewTransfer<'a> {
     pub status: &'a str,
     pub rejection_reason: Option<&'a str>,
     pub spend_day: i64,
+    /// The API key id or person (`oidc:…`, `link:…`) that asked for it.
+    pub created_by: &'a str,
 }
 
 pub async fn insert(
@@ -46,8 +48,8 @@ pub async fn insert(
 ) -> Result<Transfer, sqlx::Error> {
     sqlx::query!(
         "INSERT INTO transfers (transfer_id, account_id, to_address, amount, memo, category,
-                                idempotency_key, status, rejection_reason, spend_day)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::transfer_status, $9, $10)",
+                                idempotency_key, status, rejection_reason, spend_day, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::transfer_status, $9, $10, $11)",
         new.transfer_id,
         new.account_id,
         new.to_address,
@@ -57,7 +59,8 @@ pub async fn insert(
         new.idempotency_key,
         new.status,
         new.rejection_reason,
-        new.spend_day
+        new.spend_day,
+        new.created_by
     )
     .execute(&mut *conn)
     .await?;
@@ -238,4 +241,17 @@ pub async fn decide(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Who asked for the transfer (`None` for transfers made before this was recorded).
+pub async fn created_by(
+    conn: &mut PgConnection,
+    transfer_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT created_by FROM transfers WHERE transfer_id = $1",
+        transfer_id
+    )
+    .fetch_one(conn)
+    .await
 }

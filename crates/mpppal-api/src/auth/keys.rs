@@ -8,7 +8,8 @@ use sqlx::PgPool;
 use super::{seal, signing};
 
 /// What a key may do: `read` (GET), `write` (changes), `agent` (what agents call: receipts,
-/// custodial signing).
+/// custodial signing), `approve` (approving escalations, apart from `write` so that the key that
+/// asks for a payment need not be able to wave it through).
 #[derive(
     Clone,
     Copy,
@@ -28,6 +29,7 @@ pub enum Scope {
     Read,
     Write,
     Agent,
+    Approve,
 }
 
 impl Scope {
@@ -37,6 +39,7 @@ impl Scope {
             Self::Read => "read",
             Self::Write => "write",
             Self::Agent => "agent",
+            Self::Approve => "approve",
         }
     }
 }

@@ -181,7 +181,8 @@ async fn signed_in(
     request.extensions_mut().insert(Caller {
         operator_id: session.operator_id,
         key_id: crate::signin::actor(&session.issuer, &session.subject),
-        scopes: vec![Scope::Read, Scope::Write],
+        // A person may approve escalations too (never their own transfers: see `decide`).
+        scopes: vec![Scope::Read, Scope::Write, Scope::Approve],
     });
     Ok(request)
 }

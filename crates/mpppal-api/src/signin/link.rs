@@ -7,7 +7,7 @@
 //! and a copy of the `login_links` table signs nobody in.
 
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
@@ -67,8 +67,14 @@ fn refused() -> Problem {
               (status = 400, description = "invalid_link: unknown, used or expired", content_type = "application/problem+json")))]
 pub(crate) async fn sign_in(
     State(deps): State<Arc<Dependencies>>,
+    headers: HeaderMap,
     Query(query): Query<LinkQuery>,
-) -> Result<Response, Problem> {
+) -> Response {
+    let opened = open(&deps, query).await;
+    super::for_browser(&deps, &headers, opened)
+}
+
+async fn open(deps: &Arc<Dependencies>, query: LinkQuery) -> Result<Response, Problem> {
     let Some(master) = deps.master_key.as_ref() else {
         return Err(Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -93,7 +99,7 @@ pub(crate) async fn sign_in(
         subject: &subject,
         email: None,
     };
-    let cookie = sessions::open(&deps, &mut tx, &person).await?;
+    let cookie = sessions::open(deps, &mut tx, &person).await?;
     tx.commit().await.map_err(Problem::database)?;
     tracing::info!(%operator, %subject, "signed in with a one-time link");
     Ok((

@@ -195,8 +195,45 @@ pub(crate) async fn callback(
     State(deps): State<Arc<Dependencies>>,
     headers: HeaderMap,
     Query(back): Query<Callback>,
+) -> Response {
+    let finished = finish(&deps, &headers, back).await;
+    for_browser(&deps, &headers, finished)
+}
+
+/// A sign-in that fails in a browser (it asks for HTML) lands on the dashboard's signed-out page,
+/// which says why; other clients, and servers without the dashboard, get the problem itself.
+pub(crate) fn for_browser(
+    deps: &Dependencies,
+    headers: &HeaderMap,
+    result: Result<Response, Problem>,
+) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    match result {
+        Ok(response) => response,
+        Err(problem) if wants_html && deps.dashboard.is_some() => {
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("code", problem.code)
+                .append_pair("detail", &problem.detail)
+                .finish();
+            (
+                StatusCode::SEE_OTHER,
+                [(header::LOCATION, format!("/signed-out/?{query}"))],
+            )
+                .into_response()
+        }
+        Err(problem) => problem.into_response(),
+    }
+}
+
+async fn finish(
+    deps: &Arc<Dependencies>,
+    headers: &HeaderMap,
+    back: Callback,
 ) -> Result<Response, Problem> {
-    let signin = signin(&deps)?;
+    let signin = signin(deps)?;
     if let Some(error) = back.error {
         return Err(failed(format!(
             "the sign-in provider refused: {error} {}",
@@ -226,7 +263,7 @@ pub(crate) async fn callback(
     // in the victim's browser) has no binding cookie, or another one. Its state is spent anyway.
     let bound = deps
         .cookies
-        .login_binding(&headers)
+        .login_binding(headers)
         .is_some_and(|b| hex::encode(Sha256::digest(b.as_bytes())) == pending.browser);
     if !bound {
         tracing::warn!("a sign-in callback arrived in a browser that did not start it");
@@ -272,7 +309,7 @@ pub(crate) async fn callback(
         subject: &subject,
         email: email.as_deref(),
     };
-    let cookie = sessions::open(&deps, &mut tx, &person).await?;
+    let cookie = sessions::open(deps, &mut tx, &person).await?;
     tx.commit().await.map_err(Problem::database)?;
     tracing::info!(%operator, %subject, "operator member signed in");
     let mut response = (

@@ -299,6 +299,7 @@ pub(crate) async fn request_transaction(
         status,
         rejection_reason: reason,
         spend_day: day,
+        created_by: &caller.key_id,
     };
     let insert = |e: sqlx::Error| match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => Problem::new(

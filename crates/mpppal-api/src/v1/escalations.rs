@@ -136,7 +136,9 @@ pub struct Decision {
 
 /// Approves: the transfer goes to settlement, co-signed by the operator's owner key.
 #[utoipa::path(post, path = "/v1/escalations/{escalation_id}/approve", request_body = Decision,
-    responses((status = 200, body = EscalationView), (status = 404), (status = 409, description = "escalation_decided or escalation_expired")))]
+    responses((status = 200, body = EscalationView),
+              (status = 403, description = "insufficient_scope (approving takes the approve scope) or own_transfer (the caller asked for this transfer)", content_type = "application/problem+json"),
+              (status = 404), (status = 409, description = "escalation_decided or escalation_expired")))]
 pub(crate) async fn approve_escalation(
     State(deps): State<Arc<Dependencies>>,
     Extension(caller): Extension<Caller>,
@@ -168,7 +170,13 @@ async fn decide(
     decision: Decision,
     approve: bool,
 ) -> Result<Response, Problem> {
-    caller.require(Scope::Write)?;
+    // Denying moves no money: any writer may. Approving takes the `approve` scope (people signed
+    // in have it), and is refused below to whoever asked for the transfer.
+    caller.require(if approve {
+        Scope::Approve
+    } else {
+        Scope::Write
+    })?;
     if decision
         .note
         .as_ref()
@@ -194,6 +202,19 @@ async fn decide(
             return Err(problem);
         }
     };
+    if approve {
+        let creator = transfers::created_by(&mut tx, &escalation.transfer_id)
+            .await
+            .map_err(Problem::database)?;
+        if creator.as_deref() == Some(caller.key_id.as_str()) {
+            let _ = tx.rollback().await;
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "own_transfer",
+                "the key or person that asked for a transfer cannot approve it; another must",
+            ));
+        }
+    }
     let note = decision.note.as_deref();
     if approve {
         escalations::decide(&mut tx, &escalation_id, "approved", &caller.key_id, note)

@@ -215,6 +215,7 @@ pub(crate) async fn create_transfer(
         status,
         rejection_reason,
         spend_day: day,
+        created_by: &caller.key_id,
     };
     let (status, response) = match verdict {
         Verdict::Deny(reason) => {

@@ -21,6 +21,9 @@ pub const USDC: u64 = 1_000_000;
 
 pub struct World {
     pub api: Signed,
+    /// A second key of the operator, holding only `read` and `approve`: escalations are
+    /// approved by someone other than whoever asked for the transfer.
+    pub approver: Signed,
     pub rpc: RpcClient,
     pub pool: PgPool,
     /// The embedded chain itself, for what only a dev chain allows (moving its clock).
@@ -47,6 +50,15 @@ pub async fn world_on(pool: PgPool, api_rpc: &str, test_rpc: String) -> World {
     )
     .await
     .unwrap();
+    let approver = keys::create(
+        &pool,
+        &MASTER,
+        operator,
+        "approver",
+        &[Scope::Read, Scope::Approve],
+    )
+    .await
+    .unwrap();
     // The tests' webhook receivers listen on loopback.
     let deps = Dependencies::new(pool.clone(), &redis_url(), api_rpc)
         .unwrap()
@@ -57,6 +69,7 @@ pub async fn world_on(pool: PgPool, api_rpc: &str, test_rpc: String) -> World {
     let base = serve(deps).await;
     World {
         api: Signed::new(&base, &key.key_id, &key.secret),
+        approver: Signed::new(&base, &approver.key_id, &approver.secret),
         rpc: RpcClient::new_with_commitment(
             test_rpc,
             solana_commitment_config::CommitmentConfig::confirmed(),

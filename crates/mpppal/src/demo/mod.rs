@@ -259,7 +259,20 @@ async fn with_operator(
         waiting["transferId"].as_str().unwrap_or_default(),
         waiting["status"].as_str().unwrap_or_default()
     ));
-    let approved = op
+    // Separation of duties: the key that asked for the payment cannot approve it.
+    let approver_key = op
+        .expect(
+            "POST",
+            "/v1/api-keys",
+            Some(&json!({"name": "approver", "scopes": ["read", "approve"]})),
+            201,
+        )
+        .await?;
+    let approver = op.as_key(
+        approver_key["keyId"].as_str().context("no keyId")?,
+        approver_key["secret"].as_str().context("no secret")?,
+    );
+    let approved = approver
         .expect(
             "POST",
             &format!("/v1/escalations/{escalation}/approve"),
@@ -268,8 +281,9 @@ async fn with_operator(
         )
         .await?;
     n.detail(&format!(
-        "escalation {}; the transfer is queued for settlement with the owner's co-signature",
-        approved["status"].as_str().unwrap_or_default()
+        "escalation {} by the approver's key ({}), not the key that asked; the transfer is queued for settlement with the owner's co-signature",
+        approved["status"].as_str().unwrap_or_default(),
+        approver_key["keyId"].as_str().unwrap_or_default()
     ));
     let approved_transfer = waiting["transferId"]
         .as_str()

@@ -109,7 +109,11 @@ impl OperatorApi {
             .http
             .request(method.parse()?, format!("{}{path}", self.base))
             .header("authorization", authorization)
-            .header("idempotency-key", format!("demo-{timestamp}"));
+            // Per key: two keys' calls may share a timestamp, never an idempotency key.
+            .header(
+                "idempotency-key",
+                format!("demo-{}-{timestamp}", self.key_id),
+            );
         if !body.is_empty() {
             request = request
                 .header("content-type", "application/json")
@@ -144,5 +148,19 @@ impl OperatorApi {
         mpppal_api::login_link(&self.config, self.operator_id, "demo", Some(&self.base))
             .await
             .map_err(|e| anyhow!("making a sign-in link: {e}"))
+    }
+
+    /// The same API, called with another of the operator's keys.
+    pub fn as_key(&self, key_id: &str, secret: &str) -> Self {
+        Self {
+            base: self.base.clone(),
+            operator_id: self.operator_id,
+            config: self.config.clone(),
+            key_id: key_id.to_string(),
+            master_key: self.master_key,
+            secret: secret.to_string(),
+            http: self.http.clone(),
+            calls: std::sync::atomic::AtomicI64::new(0),
+        }
     }
 }
