@@ -24,7 +24,8 @@ export default defineConfig({
   fullyParallel: false,
   timeout: 90_000,
   expect: { timeout: 15_000 },
-  reporter: [["list"]],
+  // The JSON report is how scripts/ci.sh tells that tests ran at all.
+  reporter: [["list"], ["json", { outputFile: "test-results/e2e-report.json" }]],
   use: {
     browserName: "chromium",
     launchOptions: chromium,

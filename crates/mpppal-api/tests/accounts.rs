@@ -542,8 +542,9 @@ async fn a_master_key_rotation_reseals_owner_and_agent_keys_too(pool: PgPool) {
         .await
         .unwrap()
         .unwrap();
-    // The API key, the operator's owner key and the custodial agent key.
-    assert_eq!((done.resealed, done.already), (3, 0));
+    // The two API keys (all scopes, approver), the operator's owner key and the custodial agent
+    // key.
+    assert_eq!((done.resealed, done.already), (4, 0));
     let sealed: Vec<u8> =
         sqlx::query_scalar("SELECT sealed_agent_seed FROM accounts WHERE account_id = $1")
             .bind(id)
@@ -557,5 +558,5 @@ async fn a_master_key_rotation_reseals_owner_and_agent_keys_too(pool: PgPool) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((again.resealed, again.already), (0, 3));
+    assert_eq!((again.resealed, again.already), (0, 4));
 }

@@ -262,13 +262,31 @@ async fn a_custodial_agent_pays_by_transaction_and_waits_for_approval_above_the_
     // another request under that challenge id is refused.
     let (key_id, secret) = w.agent_key().await;
     let agent = Signed::new(&w.api.base, &key_id, &secret);
+    let recipient = anchor_lang::prelude::Pubkey::new_unique();
+    let recipients_account = mpppal_solana::address::token_account(&recipient, &w.mint().await);
     let same = json!({
         "challengeId": "ch-retry", "feePayer": anchor_lang::prelude::Pubkey::new_unique().to_string(),
-        "recipient": anchor_lang::prelude::Pubkey::new_unique().to_string(),
-        "legs": [{"destination": small_to, "amount": 1_000}],
+        "recipient": recipient.to_string(),
+        "legs": [{"destination": recipients_account.to_string(), "amount": 1_000}],
         "expiresAt": support::now() + 300,
     });
     let path = format!("/v1/accounts/{id}/transactions");
+    // A leg paying anyone but the declared recipient (who the policy and the ledger see) is
+    // refused before anything is recorded or signed.
+    let mut elsewhere = same.clone();
+    elsewhere["challengeId"] = json!("ch-elsewhere");
+    elsewhere["legs"] = json!([
+        {"destination": recipients_account.to_string(), "amount": 500},
+        {"destination": small_to, "amount": 500}
+    ]);
+    let recorded = w.count("SELECT count(*) FROM transfers").await;
+    let (status, problem) = agent.call("POST", &path, Some(&elsewhere), None).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (400, Some("leg_not_to_recipient")),
+        "{problem}"
+    );
+    assert_eq!(w.count("SELECT count(*) FROM transfers").await, recorded);
     let (status, first) = agent.call("POST", &path, Some(&same), None).await;
     assert_eq!(status, 201, "{first}");
     let (status, again) = agent.call("POST", &path, Some(&same), None).await;

@@ -28,7 +28,7 @@ async fn api(pool: &PgPool) -> Signed {
 async fn an_operator_registers_lists_and_disables_webhooks(pool: PgPool) {
     let api = api(&pool).await;
 
-    let body = json!({"url": "https://ops.example.test/hooks", "events": ["transfer.settled", "escalation.required"]});
+    let body = json!({"url": "https://93.184.215.14/hooks", "events": ["transfer.settled", "escalation.required"]});
     let (status, created) = api
         .call("POST", "/v1/webhooks", Some(&body), Some("hook-1"))
         .await;
@@ -119,7 +119,7 @@ async fn an_operator_registers_lists_and_disables_webhooks(pool: PgPool) {
 #[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
 async fn a_master_key_rotation_reseals_current_and_previous_webhook_secrets(pool: PgPool) {
     let api = api(&pool).await;
-    let body = json!({"url": "https://ops.example.test/hooks"});
+    let body = json!({"url": "https://93.184.215.14/hooks"});
     let (_, created) = api.call("POST", "/v1/webhooks", Some(&body), None).await;
     let id = created["endpointId"].as_str().unwrap().to_string();
     let (status, rotated) = api

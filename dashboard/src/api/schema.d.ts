@@ -1222,12 +1222,28 @@ export interface components {
             /** @description `accepted`, `settling`, `settled`, `rejected` or `expired`. */
             status: string;
         };
+        ReplayedJob: {
+            /** Format: int64 */
+            jobId: number;
+            /** @description `waiting`: the worker takes it up again. */
+            status: string;
+        };
         ResendBody: {
             /**
              * Format: int64
              * @description The event to send again (`eventId` of a delivery).
              */
             eventId: number;
+        };
+        RotatedSecret: {
+            endpointId: string;
+            /**
+             * Format: int64
+             * @description How long messages still carry a signature under the previous secret too.
+             */
+            previousSecretValidForSeconds: number;
+            /** @description `whsec_…`: shown this once. */
+            secret: string;
         };
         RpcHealth: {
             /** Format: int64 */
@@ -1238,10 +1254,11 @@ export interface components {
         };
         /**
          * @description What a key may do: `read` (GET), `write` (changes), `agent` (what agents call: receipts,
-         *     custodial signing).
+         *     custodial signing), `approve` (approving escalations, apart from `write` so that the key that
+         *     asks for a payment need not be able to wave it through).
          * @enum {string}
          */
-        Scope: "read" | "write" | "agent";
+        Scope: "read" | "write" | "agent" | "approve";
         SessionClosed: {
             /** @description The close transaction's signature, as the provider returned it. */
             tx: string;
@@ -1258,11 +1275,35 @@ export interface components {
             nextCursor?: string | null;
         };
         SessionView: {
-            email?: string | null;
-            expiresAt: string;
-            issuer: string;
-            operatorId: string;
-            subject: string;
+            accountId: string;
+            /**
+             * Format: int64
+             * @description The deposit locked on chain, as last read.
+             */
+            cap: number;
+            /** @description The Settlement Program session account. */
+            channel: string;
+            openedAt: string;
+            /**
+             * Format: int64
+             * @description What the chain paid the provider at close.
+             */
+            paid?: number | null;
+            /** @description The provider paid at close (from chain). */
+            payee: string;
+            providerEndpoint: string;
+            /**
+             * Format: int64
+             * @description The highest voucher reported.
+             */
+            runningTotal: number;
+            sessionId: string;
+            settledAt?: string | null;
+            settlementTxSignature?: string | null;
+            /** @description The key whose vouchers count (from chain). */
+            signer: string;
+            /** @description `open` or `settled`. */
+            status: string;
         };
         SignReceipt: {
             /**
@@ -1282,6 +1323,14 @@ export interface components {
             mint: string;
             /** @description The provider's owner key (base58), from the challenge. */
             recipient: string;
+        };
+        /** @description Who is signed in (named apart from the payment sessions of `/v1/sessions`). */
+        SignedInSession: {
+            email?: string | null;
+            expiresAt: string;
+            issuer: string;
+            operatorId: string;
+            subject: string;
         };
         SignedReceipt: {
             category?: string | null;
@@ -1492,7 +1541,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionView"];
+                    "application/json": components["schemas"]["SignedInSession"];
                 };
             };
             /** @description unauthenticated: no live session */
@@ -1555,16 +1604,16 @@ export interface operations {
     };
     list_accounts: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description Only accounts with this status (`active` or `paused`). */
-                status: string | null;
+                status?: string;
                 /** @description 1 to 100; 50 when absent. */
-                limit: number | null;
+                limit?: number;
                 /** @description `nextCursor` of the previous page. */
-                cursor: string | null;
+                cursor?: string;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -2005,14 +2054,14 @@ export interface operations {
     };
     audit_log: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description Only rows older than this `seq`. */
-                before: number | null;
+                before?: number;
                 /** @description 1 to 100; 50 when absent. */
-                limit: number | null;
+                limit?: number;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -2048,16 +2097,16 @@ export interface operations {
     };
     list_escalations: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description `pending`, `approved`, `denied` or `expired`. */
-                status: string | null;
+                status?: string;
                 /** @description 1 to 100; 50 when absent. */
-                limit: number | null;
+                limit?: number;
                 /** @description `nextCursor` of the previous page. */
-                cursor: string | null;
+                cursor?: string;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -2120,6 +2169,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EscalationView"];
+                };
+            };
+            /** @description insufficient_scope (approving takes the approve scope) or own_transfer (the caller asked for this transfer) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
                 };
             };
             404: {
@@ -2224,14 +2282,14 @@ export interface operations {
     };
     dead_jobs: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description 1 to 100; 50 when absent. */
-                limit: number | null;
+                limit?: number;
                 /** @description `nextCursor` of the previous page. */
-                cursor: string | null;
+                cursor?: string;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -2251,7 +2309,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                job_id: string;
+                /** @description the dead job's id, as `GET /v1/jobs/dead` lists it */
+                job_id: number;
             };
             cookie?: never;
         };
@@ -2261,13 +2320,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReplayedJob"];
+                };
             };
+            /** @description not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": unknown;
+                };
             };
         };
     };
@@ -2311,17 +2375,17 @@ export interface operations {
     };
     list_receipts: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                accountId: string | null;
+            query?: {
+                accountId?: string;
                 /** @description `accepted`, `settling`, `settled`, `rejected` or `expired`. */
-                status: string | null;
+                status?: string;
                 /** @description 1 to 100; 50 when absent. */
-                limit: number | null;
+                limit?: number;
                 /** @description `nextCursor` of the previous page. */
-                cursor: string | null;
+                cursor?: string;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -2380,17 +2444,17 @@ export interface operations {
     };
     list_sessions: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                accountId: string | null;
+            query?: {
+                accountId?: string;
                 /** @description `open` or `settled`. */
-                status: string | null;
+                status?: string;
                 /** @description 1 to 100; 50 when absent. */
-                limit: number | null;
+                limit?: number;
                 /** @description `nextCursor` of the previous page. */
-                cursor: string | null;
+                cursor?: string;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -2541,21 +2605,21 @@ export interface operations {
     };
     spend: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description Start (RFC 3339, included); default: `to` less 7 days. */
-                from: string | null;
+                from?: string;
                 /** @description End (RFC 3339, excluded); default: now. */
-                to: string | null;
+                to?: string;
                 /** @description `hour` or `day` (default). */
-                bucket: string | null;
+                bucket?: string;
                 /**
                  * @description `account` (default), `provider` (the recipient: an address, or a session's provider
                  *     URL) or `category`.
                  */
-                by: string | null;
+                by?: string;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -2581,21 +2645,21 @@ export interface operations {
     };
     list_transfers: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                accountId: string | null;
+            query?: {
+                accountId?: string;
                 /** @description `pending_approval`, `pending`, `settled`, `rejected` or `failed`. */
-                status: string | null;
+                status?: string;
                 /** @description 1 to 100; 50 when absent. */
-                limit: number | null;
+                limit?: number;
                 /** @description `nextCursor` of the previous page. */
-                cursor: string | null;
+                cursor?: string;
                 /** @description Made at or after this moment (RFC 3339). */
-                from: string | null;
+                from?: string;
                 /** @description Made before this moment (RFC 3339). */
-                to: string | null;
+                to?: string;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -2746,13 +2810,14 @@ export interface operations {
     };
     list_deliveries: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 1 to 100; 50 when absent. */
+                limit?: number;
+                /** @description `nextCursor` of the previous page. */
+                cursor?: string;
+            };
             header?: never;
             path: {
-                /** @description 1 to 100; 50 when absent. */
-                limit: number | null;
-                /** @description `nextCursor` of the previous page. */
-                cursor: string | null;
                 endpoint_id: string;
             };
             cookie?: never;
@@ -2851,13 +2916,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RotatedSecret"];
+                };
             };
+            /** @description not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": unknown;
+                };
             };
         };
     };

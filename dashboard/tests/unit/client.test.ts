@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { makeClient, unwrap } from "@/api/client";
 import { ApiError, toApiError } from "@/api/error";
+import { NO_FILTER, queryOf } from "@/components/transfers/filter";
 
 function recorder(answer: () => Response) {
   const seen: Request[] = [];
@@ -88,6 +89,27 @@ describe("the API client", () => {
     const client = makeClient({ baseUrl: "http://api.test", fetch, onUnauthorized });
     await unwrap(client.GET("/v1/operator")).catch(() => undefined);
     expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+});
+
+describe("the list filters", () => {
+  it("go as a query string, the empty ones left out", async () => {
+    const { seen, fetch } = recorder(() => json(200, { items: [] }));
+    const client = makeClient({ baseUrl: "http://api.test", fetch });
+    await client.GET("/v1/transfers", { params: { query: queryOf(NO_FILTER) } });
+    await client.GET("/v1/transfers", {
+      params: { query: queryOf({ accountId: "acct_1", status: "settled", fromDay: "", toDay: "" }, "c 1", 100) },
+    });
+    await client.GET("/v1/audit", { params: { query: { before: 42 } } });
+    await client.GET("/v1/webhooks/{endpoint_id}/deliveries", { params: { path: { endpoint_id: "whk_1" }, query: { cursor: undefined } } });
+    await client.POST("/v1/jobs/{job_id}/replay", { params: { path: { job_id: 7 } } });
+    expect(seen.map((r) => r.url)).toEqual([
+      "http://api.test/v1/transfers",
+      "http://api.test/v1/transfers?accountId=acct_1&status=settled&cursor=c%201&limit=100",
+      "http://api.test/v1/audit?before=42",
+      "http://api.test/v1/webhooks/whk_1/deliveries",
+      "http://api.test/v1/jobs/7/replay",
+    ]);
   });
 });
 

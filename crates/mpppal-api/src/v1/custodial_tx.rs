@@ -262,6 +262,21 @@ pub(crate) async fn request_transaction(
             .ok_or_else(|| bad("every leg pays 1 base unit or more, 2^63-1 in all at most"))?;
     }
     let recipient = key("recipient", &request.recipient)?;
+    // The policy and the ledger judge the declared recipient, so that is who every leg must pay:
+    // otherwise an approved escalation could show one payee and pay another.
+    let paid = mpppal_solana::address::token_account(&recipient, &deps.chain.mint().await?);
+    for leg in &request.legs {
+        if key("destination", &leg.destination)? != paid {
+            return Err(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "leg_not_to_recipient",
+                format!(
+                    "every leg must pay the recipient's token account {paid}, not {}",
+                    leg.destination
+                ),
+            ));
+        }
+    }
     key("feePayer", &request.fee_payer)?;
     let now = OffsetDateTime::now_utc().unix_timestamp();
     if request.expires_at <= now {

@@ -3,7 +3,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../client";
 import type { Account } from "../types";
-import { withFilters } from "@/api/query";
 
 /** Every account (all pages), for filters and names. */
 export function useAllAccounts() {
@@ -13,7 +12,7 @@ export function useAllAccounts() {
       const all: Account[] = [];
       let cursor: string | undefined;
       do {
-        const page = await unwrap(api.GET("/v1/accounts", withFilters("/v1/accounts", { limit: 100, cursor })));
+        const page = await unwrap(api.GET("/v1/accounts", { params: { query: { limit: 100, cursor } } }));
         all.push(...page.items);
         cursor = page.nextCursor ?? undefined;
       } while (cursor);

@@ -1,14 +1,21 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
+import { SignedOutPage } from "@/components/signin/SignedOutPage";
 
 export const metadata: Metadata = { title: "Signed out" };
 
 export default function SignedOut() {
   return (
-    <>
-      <h1>Signed out</h1>
-      <p>
-        <a href="/auth/login">Sign in again</a>
-      </p>
-    </>
+    // The query (a failed sign-in's code and detail) is read in the browser; until then, and
+    // without scripts, the way back in.
+    <Suspense
+      fallback={
+        <p>
+          <a href="/auth/login">Sign in again</a>
+        </p>
+      }
+    >
+      <SignedOutPage />
+    </Suspense>
   );
 }

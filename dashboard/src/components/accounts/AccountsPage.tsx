@@ -11,12 +11,11 @@ import { Money } from "@/components/Money";
 import { QueryState } from "@/components/QueryState";
 import { Status } from "@/components/Status";
 import { TableWrap } from "@/components/TableWrap";
-import { withFilters } from "@/api/query";
 
 export function AccountsPage() {
   const [status, setStatus] = useState<"" | "active" | "paused">("");
   const accounts = usePaged(["accounts", "list", status], (cursor) =>
-    unwrap(api.GET("/v1/accounts", withFilters("/v1/accounts", { status: status || undefined, cursor }))),
+    unwrap(api.GET("/v1/accounts", { params: { query: { status: status || undefined, cursor } } })),
   );
   return (
     <>

@@ -8,7 +8,6 @@ import { QueryState } from "@/components/QueryState";
 import { Time } from "@/components/Time";
 import { VerifyChain } from "./VerifyChain";
 import { TableWrap } from "@/components/TableWrap";
-import { withFilters } from "@/api/query";
 
 /** A row's details: short ones as they are, long ones folded. */
 function Details({ value }: { value: unknown }) {
@@ -26,7 +25,7 @@ function Details({ value }: { value: unknown }) {
 
 export function AuditPage() {
   const rows = usePaged(["audit"], async (cursor) => {
-    const page = await unwrap(api.GET("/v1/audit", withFilters("/v1/audit", { before: cursor === undefined ? undefined : Number(cursor) })));
+    const page = await unwrap(api.GET("/v1/audit", { params: { query: { before: cursor === undefined ? undefined : Number(cursor) } } }));
     return { items: page.items, nextCursor: page.nextBefore === null || page.nextBefore === undefined ? null : String(page.nextBefore) };
   });
   return (

@@ -13,11 +13,10 @@ import { Time } from "@/components/Time";
 import { Countdown } from "./Countdown";
 import { Decide } from "./Decide";
 import { TableWrap } from "@/components/TableWrap";
-import { withFilters } from "@/api/query";
 
 function useEscalations(status: "pending" | undefined) {
   return usePaged(["escalations", status ?? "all"], (cursor) =>
-    unwrap(api.GET("/v1/escalations", withFilters("/v1/escalations", { status, cursor }))),
+    unwrap(api.GET("/v1/escalations", { params: { query: { status, cursor } } })),
   );
 }
 

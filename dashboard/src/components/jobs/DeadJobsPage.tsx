@@ -8,16 +8,13 @@ import { LoadMore } from "@/components/LoadMore";
 import { ErrorNote, QueryState } from "@/components/QueryState";
 import { Time } from "@/components/Time";
 import { TableWrap } from "@/components/TableWrap";
-import { withFilters } from "@/api/query";
-import type { ReplayedJob } from "@/api/gaps";
 
 /** Worker jobs that failed every try; replaying gives one a fresh set of tries. */
 export function DeadJobsPage() {
   const client = useQueryClient();
-  const jobs = usePaged(["jobs"], (cursor) => unwrap(api.GET("/v1/jobs/dead", withFilters("/v1/jobs/dead", { cursor }))));
+  const jobs = usePaged(["jobs"], (cursor) => unwrap(api.GET("/v1/jobs/dead", { params: { query: { cursor } } })));
   const replay = useMutation({
-    mutationFn: async (jobId: number) =>
-      (await unwrap(api.POST("/v1/jobs/{job_id}/replay", { params: { path: { job_id: String(jobId) } } }))) as unknown as ReplayedJob,
+    mutationFn: (jobId: number) => unwrap(api.POST("/v1/jobs/{job_id}/replay", { params: { path: { job_id: jobId } } })),
     onSettled: () => {
       void client.invalidateQueries({ queryKey: ["jobs"] });
       void client.invalidateQueries({ queryKey: ["overview"] });

@@ -11,6 +11,7 @@ const SCOPES = [
   ["read", "read: every GET"],
   ["write", "write: changes"],
   ["agent", "agent: what agents call (receipts, sessions, custodial signing)"],
+  ["approve", "approve: approve escalations, never a transfer this key asked for itself"],
 ] as const;
 type Scope = (typeof SCOPES)[number][0];
 
@@ -41,8 +42,12 @@ export function NewApiKey() {
         <Field label="Name" error={error}>
           {(p) => <input {...p} name="name" maxLength={200} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />}
         </Field>
-        <fieldset>
+        <fieldset aria-describedby="scopes-hint">
           <legend>Scopes</legend>
+          <p className="hint" id="scopes-hint">
+            Approving is apart from write, so the key that asks for a payment need not be able to wave it through: give
+            approve to a reviewer&apos;s key, not to an agent&apos;s. A key gets at most the scopes of whoever creates it.
+          </p>
           {SCOPES.map(([scope, label]) => (
             <label className="check" key={scope}>
               <input type="checkbox" checked={scopes.includes(scope)} onChange={(e) => toggle(scope, e.target.checked)} />

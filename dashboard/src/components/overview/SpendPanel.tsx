@@ -6,7 +6,6 @@ import { useId, useMemo, useState } from "react";
 import { api, unwrap } from "@/api/client";
 import { QueryState } from "@/components/QueryState";
 import { usePollInterval } from "@/api/live";
-import { withFilters } from "@/api/query";
 
 // The chart library is the largest part of the page: it loads after the figures are on screen.
 const SpendChart = dynamic(() => import("@/components/SpendChart").then((m) => m.SpendChart), {
@@ -35,7 +34,7 @@ export function SpendPanel({ names }: { names: Map<string, string> }) {
   const refetchInterval = usePollInterval();
   const spend = useQuery({
     queryKey: ["spend", { from, to, bucket, by }],
-    queryFn: () => unwrap(api.GET("/v1/spend", withFilters("/v1/spend", { from, to, bucket, by }))),
+    queryFn: () => unwrap(api.GET("/v1/spend", { params: { query: { from, to, bucket, by } } })),
     refetchInterval,
   });
   const label = (key: string) => (by === "account" ? (names.get(key) ?? key) : key.length > 20 ? `${key.slice(0, 6)}…${key.slice(-6)}` : key);

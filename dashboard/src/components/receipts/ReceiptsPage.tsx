@@ -14,7 +14,6 @@ import { StatusSelect } from "@/components/StatusSelect";
 import { Time } from "@/components/Time";
 import { TxLink } from "@/components/TxLink";
 import { TableWrap } from "@/components/TableWrap";
-import { withFilters } from "@/api/query";
 
 const STATUSES = ["accepted", "settling", "settled", "rejected", "expired"] as const;
 
@@ -24,7 +23,7 @@ export function ReceiptsPage() {
   const [status, setStatus] = useState<(typeof STATUSES)[number] | "">("");
   const names = useAccountNames();
   const receipts = usePaged(["receipts", accountId, status], (cursor) =>
-    unwrap(api.GET("/v1/receipts", withFilters("/v1/receipts", { accountId: accountId || undefined, status: status || undefined, cursor }))),
+    unwrap(api.GET("/v1/receipts", { params: { query: { accountId: accountId || undefined, status: status || undefined, cursor } } })),
   );
   return (
     <>

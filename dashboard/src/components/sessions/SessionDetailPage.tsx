@@ -3,7 +3,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { api, unwrap } from "@/api/client";
-import type { PaymentSession } from "@/api/gaps";
 import { useAccountNames } from "@/api/hooks/accounts";
 import { usePollInterval } from "@/api/live";
 import { Address } from "@/components/Address";
@@ -22,8 +21,7 @@ export function SessionDetailPage() {
   const refetchInterval = usePollInterval();
   const session = useQuery({
     queryKey: ["sessions", "one", id],
-    queryFn: async () =>
-      (await unwrap(api.GET("/v1/sessions/{session_id}", { params: { path: { session_id: id } } }))) as unknown as PaymentSession,
+    queryFn: () => unwrap(api.GET("/v1/sessions/{session_id}", { params: { path: { session_id: id } } })),
     enabled: id !== "",
     refetchInterval,
   });

@@ -15,9 +15,6 @@ import { StatusSelect } from "@/components/StatusSelect";
 import { Time } from "@/components/Time";
 import { TxLink } from "@/components/TxLink";
 import { TableWrap } from "@/components/TableWrap";
-import { withFilters } from "@/api/query";
-import type { PaymentSession } from "@/api/gaps";
-import type { Page } from "@/api/types";
 
 const STATUSES = ["open", "settled"] as const;
 
@@ -27,9 +24,7 @@ export function SessionsPage() {
   const [status, setStatus] = useState<(typeof STATUSES)[number] | "">("");
   const names = useAccountNames();
   const sessions = usePaged(["sessions", accountId, status], (cursor) =>
-    unwrap(api.GET("/v1/sessions", withFilters("/v1/sessions", { accountId: accountId || undefined, status: status || undefined, cursor }))).then(
-      (page) => page as unknown as Page<PaymentSession>,
-    ),
+    unwrap(api.GET("/v1/sessions", { params: { query: { accountId: accountId || undefined, status: status || undefined, cursor } } })),
   );
   return (
     <>

@@ -3,7 +3,6 @@ import type { Transfer } from "@/api/types";
 import { toCsv } from "@/lib/csv";
 import { usdcDecimal } from "@/lib/money";
 import { dayBoundary } from "@/lib/time";
-import { withFilters } from "@/api/query";
 
 export const STATUSES = ["pending_approval", "pending", "settled", "rejected", "failed"] as const;
 export type TransferStatus = (typeof STATUSES)[number];
@@ -30,7 +29,7 @@ export function queryOf(filter: TransferFilter, cursor?: string, limit?: number)
 }
 
 export function fetchPage(filter: TransferFilter, cursor?: string, limit?: number) {
-  return unwrap(api.GET("/v1/transfers", withFilters("/v1/transfers", queryOf(filter, cursor, limit))));
+  return unwrap(api.GET("/v1/transfers", { params: { query: queryOf(filter, cursor, limit) } }));
 }
 
 /** Every page of the filter, one after another. */

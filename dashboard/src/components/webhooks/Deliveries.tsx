@@ -9,12 +9,11 @@ import { Status } from "@/components/Status";
 import { Time } from "@/components/Time";
 import { group } from "./group";
 import { TableWrap } from "@/components/TableWrap";
-import { withFilters } from "@/api/query";
 
 export function Deliveries({ endpointId }: { endpointId: string }) {
   const client = useQueryClient();
   const deliveries = usePaged(["deliveries", endpointId], (cursor) =>
-    unwrap(api.GET("/v1/webhooks/{endpoint_id}/deliveries", withFilters("/v1/webhooks/{endpoint_id}/deliveries", { cursor }, { endpoint_id: endpointId }))),
+    unwrap(api.GET("/v1/webhooks/{endpoint_id}/deliveries", { params: { path: { endpoint_id: endpointId }, query: { cursor } } })),
   );
   const resend = useMutation({
     mutationFn: (eventId: number) =>

@@ -11,7 +11,6 @@ import { Status } from "@/components/Status";
 import { Time } from "@/components/Time";
 import { Deliveries } from "./Deliveries";
 import { useWebhooks } from "./useWebhooks";
-import type { RotatedSecret } from "@/api/gaps";
 
 export function WebhookDetailPage() {
   const id = useSearchParams().get("id") ?? "";
@@ -21,7 +20,7 @@ export function WebhookDetailPage() {
   const refresh = () => void client.invalidateQueries({ queryKey: ["webhooks"] });
   const disable = useMutation({ mutationFn: () => unwrap(api.DELETE("/v1/webhooks/{endpoint_id}", path)), onSettled: refresh });
   const enable = useMutation({ mutationFn: () => unwrap(api.POST("/v1/webhooks/{endpoint_id}/enable", path)), onSettled: refresh });
-  const rotate = useMutation({ mutationFn: async () => (await unwrap(api.POST("/v1/webhooks/{endpoint_id}/rotate-secret", path))) as unknown as RotatedSecret });
+  const rotate = useMutation({ mutationFn: () => unwrap(api.POST("/v1/webhooks/{endpoint_id}/rotate-secret", path)) });
   if (!id) return <p className="error">No endpoint named: open one from the list.</p>;
   const w = webhooks.data?.find((x) => x.endpointId === id);
   return (
