@@ -43,12 +43,16 @@ impl World {
 
 /// A request for a payment by transaction under `challenge`, paying `amount` to `destination`,
 /// whose fee payer nobody here holds: it is handed out and never submitted.
-fn unsent(challenge: &str, destination: &str, amount: u64) -> serde_json::Value {
+/// A payment by transaction to a new recipient, paid into its token account for `mint` (the
+/// API signs only legs that pay the declared recipient).
+fn unsent(challenge: &str, mint: &anchor_lang::prelude::Pubkey, amount: u64) -> serde_json::Value {
+    let recipient = anchor_lang::prelude::Pubkey::new_unique();
+    let destination = mpppal_solana::address::token_account(&recipient, mint);
     json!({
         "challengeId": challenge,
         "feePayer": anchor_lang::prelude::Pubkey::new_unique().to_string(),
-        "recipient": anchor_lang::prelude::Pubkey::new_unique().to_string(),
-        "legs": [{"destination": destination, "amount": amount}],
+        "recipient": recipient.to_string(),
+        "legs": [{"destination": destination.to_string(), "amount": amount}],
         "expiresAt": support::now() + 300,
     })
 }
@@ -58,7 +62,7 @@ async fn provider_submitted_payments_are_confirmed_or_expire(pool: PgPool) {
     let w = world(pool).await;
     w.fund_owner().await;
     let (id, (key_id, secret), agent) = w.custodial_agent(5 * USDC).await;
-    let (provider, provider_usdc) = w.sponsored_paywall(20_000).await;
+    let (provider, _) = w.sponsored_paywall(20_000).await;
     let client = CustodialClient::new(
         ApiCredentials {
             base_url: w.api.base.clone(),
@@ -83,7 +87,7 @@ async fn provider_submitted_payments_are_confirmed_or_expire(pool: PgPool) {
     .unwrap();
 
     // Handed out, never submitted.
-    let request = unsent("ch-never-sent", &provider_usdc, 30_000);
+    let request = unsent("ch-never-sent", &w.mint().await, 30_000);
     let path = format!("/v1/accounts/{id}/transactions");
     let (status, handed) = agent.call("POST", &path, Some(&request), None).await;
     assert_eq!(status, 201, "{handed}");
@@ -149,8 +153,7 @@ async fn nothing_new_is_signed_for_a_payment_whose_transaction_expired(pool: PgP
     let w = world(pool).await;
     w.fund_owner().await;
     let (id, _, agent) = w.custodial_agent(0).await;
-    let destination = anchor_lang::prelude::Pubkey::new_unique().to_string();
-    let request = unsent("ch-late", &destination, 10_000);
+    let request = unsent("ch-late", &w.mint().await, 10_000);
     let path = format!("/v1/accounts/{id}/transactions");
     let (status, handed) = agent.call("POST", &path, Some(&request), None).await;
     assert_eq!(status, 201, "{handed}");

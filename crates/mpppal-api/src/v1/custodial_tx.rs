@@ -262,21 +262,6 @@ pub(crate) async fn request_transaction(
             .ok_or_else(|| bad("every leg pays 1 base unit or more, 2^63-1 in all at most"))?;
     }
     let recipient = key("recipient", &request.recipient)?;
-    // The policy and the ledger judge the declared recipient, so that is who every leg must pay:
-    // otherwise an approved escalation could show one payee and pay another.
-    let paid = mpppal_solana::address::token_account(&recipient, &deps.chain.mint().await?);
-    for leg in &request.legs {
-        if key("destination", &leg.destination)? != paid {
-            return Err(Problem::new(
-                StatusCode::BAD_REQUEST,
-                "leg_not_to_recipient",
-                format!(
-                    "every leg must pay the recipient's token account {paid}, not {}",
-                    leg.destination
-                ),
-            ));
-        }
-    }
     key("feePayer", &request.fee_payer)?;
     let now = OffsetDateTime::now_utc().unix_timestamp();
     if request.expires_at <= now {
@@ -285,6 +270,11 @@ pub(crate) async fn request_transaction(
     let mut tx = deps.db.begin().await.map_err(Problem::database)?;
     // One payment by transaction per account at a time: they share the wallet's nonce.
     let account = custodial(&mut tx, &caller, &account_id, Lock::Update).await?;
+    if let Err(problem) = legs_pay_recipient(&deps, &request, &recipient).await {
+        // Let go of the account row at once rather than when the connection is next used.
+        let _ = tx.rollback().await;
+        return Err(problem);
+    }
     if let Some(earlier) = transfers::by_key(&mut tx, &account_id, &request.challenge_id)
         .await
         .map_err(Problem::database)?
@@ -547,4 +537,27 @@ pub(crate) async fn approved_transaction(
         }),
     )
         .into_response())
+}
+
+/// The policy and the ledger judge the declared recipient, so that is who every leg must pay:
+/// otherwise an approved escalation could show one payee and pay another.
+async fn legs_pay_recipient(
+    deps: &Dependencies,
+    request: &TransactionRequest,
+    recipient: &Pubkey,
+) -> Result<(), Problem> {
+    let paid = mpppal_solana::address::token_account(recipient, &deps.chain.mint().await?);
+    for leg in &request.legs {
+        if key("destination", &leg.destination)? != paid {
+            return Err(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "leg_not_to_recipient",
+                format!(
+                    "every leg must pay the recipient's token account {paid}, not {}",
+                    leg.destination
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
