@@ -37,14 +37,19 @@ impl Drop for Issuer {
 /// first use) for `subject`.
 fn issuer(subject: &str) -> Issuer {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc");
-    if !dir.join("node_modules/oauth2-mock-server").is_dir() {
-        let installed = Command::new("npm")
-            .args(["ci", "--silent", "--no-audit", "--no-fund"])
-            .current_dir(&dir)
-            .status()
-            .expect("npm runs (Node.js 20+ is needed for the sign-in tests)");
-        assert!(installed.success(), "npm ci in tests/oidc failed");
-    }
+    // Once per test process, and every test waits for it: tests run side by side, and one that
+    // saw a half-installed node_modules would start an issuer that cannot load.
+    static INSTALLED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        if !dir.join("node_modules/oauth2-mock-server").is_dir() {
+            let installed = Command::new("npm")
+                .args(["ci", "--silent", "--no-audit", "--no-fund"])
+                .current_dir(&dir)
+                .status()
+                .expect("npm runs (Node.js 20+ is needed for the sign-in tests)");
+            assert!(installed.success(), "npm ci in tests/oidc failed");
+        }
+    });
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
