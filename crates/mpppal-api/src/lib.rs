@@ -187,18 +187,7 @@ pub async fn add_member(
             "the subject must be 1 to 255 bytes and the issuer 1 to 500".into(),
         ));
     }
-    let db = mpppal_db::connect(&config.database_url).await?;
-    mpppal_db::migrate(&db).await?;
-    let mut tx = db.begin().await?;
-    let known = sqlx::query_scalar!(
-        "SELECT name FROM operators WHERE operator_id = $1",
-        operator
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    if known.is_none() {
-        return Err(StartError::Config(format!("no operator {operator}")));
-    }
+    let mut tx = operator_tx(config, operator).await?;
     mpppal_db::members::add(&mut tx, operator, issuer, subject).await?;
     mpppal_db::audit::append(
         &mut tx,
@@ -252,18 +241,7 @@ pub async fn login_link(
     let master = config.master_key.ok_or_else(|| {
         StartError::Config("MPPPAL_MASTER_KEY is needed to make a sign-in link".into())
     })?;
-    let db = mpppal_db::connect(&config.database_url).await?;
-    mpppal_db::migrate(&db).await?;
-    let mut tx = db.begin().await?;
-    let known = sqlx::query_scalar!(
-        "SELECT name FROM operators WHERE operator_id = $1",
-        operator
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    if known.is_none() {
-        return Err(StartError::Config(format!("no operator {operator}")));
-    }
+    let mut tx = operator_tx(config, operator).await?;
     let token = signin::create_link(&mut tx, &master, operator, subject).await?;
     mpppal_db::audit::append(
         &mut tx,
@@ -279,4 +257,25 @@ pub async fn login_link(
     tx.commit().await?;
     let base = base_url.unwrap_or(&config.public_url).trim_end_matches('/');
     Ok(format!("{base}/auth/link?token={token}"))
+}
+
+/// A transaction on the configured database (its schema brought up to date) for a command about
+/// `operator`, which must exist.
+async fn operator_tx(
+    config: &Config,
+    operator: sqlx::types::Uuid,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StartError> {
+    let db = mpppal_db::connect(&config.database_url).await?;
+    mpppal_db::migrate(&db).await?;
+    let mut tx = db.begin().await?;
+    let known = sqlx::query_scalar!(
+        "SELECT name FROM operators WHERE operator_id = $1",
+        operator
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if known.is_none() {
+        return Err(StartError::Config(format!("no operator {operator}")));
+    }
+    Ok(tx)
 }

@@ -60,8 +60,7 @@ enum Action {
 pub fn run(args: Args) -> Result<()> {
     match args.action {
         Action::Create { name, config } => {
-            let config =
-                mpppal_api::Config::load(config.as_deref(), |key| std::env::var(key).ok())?;
+            let config = load(config.as_deref())?;
             let (operator, key) = super::block_on(mpppal_api::create_operator(&config, &name))??;
             println!("operator  {operator}");
             println!("key id    {}", key.key_id);
@@ -73,11 +72,8 @@ pub fn run(args: Args) -> Result<()> {
             issuer,
             config,
         } => {
-            let config =
-                mpppal_api::Config::load(config.as_deref(), |key| std::env::var(key).ok())?;
-            let operator = operator
-                .parse()
-                .map_err(|_| anyhow!("--operator {operator:?} is not an operator id (a UUID)"))?;
+            let config = load(config.as_deref())?;
+            let operator = operator_id(&operator)?;
             let issuer = issuer
                 .or_else(|| config.oidc.as_ref().map(|o| o.issuer.clone()))
                 .ok_or_else(|| anyhow!("no issuer: pass --issuer or set MPPPAL_OIDC_ISSUER"))?;
@@ -90,11 +86,8 @@ pub fn run(args: Args) -> Result<()> {
             base_url,
             config,
         } => {
-            let config =
-                mpppal_api::Config::load(config.as_deref(), |key| std::env::var(key).ok())?;
-            let operator = operator
-                .parse()
-                .map_err(|_| anyhow!("--operator {operator:?} is not an operator id (a UUID)"))?;
+            let config = load(config.as_deref())?;
+            let operator = operator_id(&operator)?;
             let url = super::block_on(mpppal_api::login_link(
                 &config,
                 operator,
@@ -106,4 +99,17 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The configuration as `serve` reads it: the file, overridden by the environment.
+fn load(file: Option<&std::path::Path>) -> Result<mpppal_api::Config> {
+    Ok(mpppal_api::Config::load(file, |key| {
+        std::env::var(key).ok()
+    })?)
+}
+
+/// `--operator` as an operator id.
+fn operator_id(text: &str) -> Result<sqlx::types::Uuid> {
+    text.parse()
+        .map_err(|_| anyhow!("--operator {text:?} is not an operator id (a UUID)"))
 }
