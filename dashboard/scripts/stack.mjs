@@ -134,6 +134,8 @@ export async function startStack({ subject = "e2e-operator", dashboardDir = join
       ...process.env,
       DATABASE_URL: `${PG}/${database}`,
       REDIS_URL: "redis://127.0.0.1:6379",
+      // Stacks side by side on one Redis (other suites, other runs) never take each other's jobs.
+      MPPPAL_JOB_STREAM: `mpppal:jobs:${database}`,
       MPPPAL_MASTER_KEY: randomBytes(32).toString("hex"),
       SOLANA_RPC_URL: rpcUrl,
       MPPPAL_OIDC_ISSUER: issuerUrl,

@@ -168,6 +168,19 @@ impl Chain {
         })
     }
 
+    /// The oldest transaction that touched `address` (for a wallet: the one that created it).
+    pub async fn first_signature(&self, address: &Pubkey) -> Result<String, Problem> {
+        let signatures = self
+            .rpc
+            .get_signatures_for_address(address)
+            .await
+            .map_err(|e| unavailable(&e))?;
+        signatures
+            .last()
+            .map(|s| s.signature.clone())
+            .ok_or_else(|| rejected(format!("the chain lists no transaction of {address}")))
+    }
+
     /// The wallet at `address`, or `None` if there is no MPPPal wallet there.
     pub async fn wallet(&self, address: &Pubkey) -> Result<Option<Wallet>, Problem> {
         let data = self

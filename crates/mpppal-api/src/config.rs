@@ -28,6 +28,9 @@ struct FileConfig {
     public_url: Option<String>,
     dashboard_dir: Option<String>,
     webhook_allow_private: Option<String>,
+    rate_limit_per_key: Option<String>,
+    rate_limit_per_address: Option<String>,
+    rate_limit_sign_in: Option<String>,
 }
 
 /// Operator sign-in with OpenID Connect (authorization code + PKCE).
@@ -69,6 +72,8 @@ pub struct Config {
     pub dashboard_dir: Option<std::path::PathBuf>,
     /// Which webhook URLs operators may register (`MPPPAL_WEBHOOK_ALLOW_PRIVATE`).
     pub egress: mpppal_egress::Egress,
+    /// Request rate limits (`MPPPAL_RATE_LIMIT_*`).
+    pub rate_limits: crate::rate_limit::Limits,
 }
 
 // Secrets (database passwords in URLs, the master key) never reach logs through `Debug`.
@@ -214,7 +219,36 @@ impl Config {
         );
         let egress =
             mpppal_egress::Egress::from_var(|_| allow_private.clone()).map_err(ConfigError)?;
+        let defaults = crate::rate_limit::Limits::default();
+        let rate =
+            |var: &str, field: Option<String>, default, per_minute: bool| match pick(var, field) {
+                None => Ok(default),
+                Some(text) => {
+                    crate::rate_limit::Rate::parse(var, &text, per_minute).map_err(ConfigError)
+                }
+            };
+        let rate_limits = crate::rate_limit::Limits {
+            per_key: rate(
+                "MPPPAL_RATE_LIMIT_PER_KEY",
+                from_file.rate_limit_per_key,
+                defaults.per_key,
+                false,
+            )?,
+            per_address: rate(
+                "MPPPAL_RATE_LIMIT_PER_ADDRESS",
+                from_file.rate_limit_per_address,
+                defaults.per_address,
+                false,
+            )?,
+            sign_in: rate(
+                "MPPPAL_RATE_LIMIT_SIGN_IN",
+                from_file.rate_limit_sign_in,
+                defaults.sign_in,
+                true,
+            )?,
+        };
         Ok(Self {
+            rate_limits,
             egress,
             public_url,
             dashboard_dir,

@@ -53,6 +53,28 @@ pub async fn owner(db: &PgPool, master: &[u8; 32], operator_id: Uuid) -> Result<
     open(master, &label, &stored.1)
 }
 
+/// A 32-byte seed for `purpose` of the request an operator sent under `idempotency_key`, derived
+/// from the master key: a retry whose first try's answer was lost derives the same keys, and so
+/// finds the wallet that try made (nobody without the master key can derive them).
+pub fn derived_seed(
+    master: &[u8; 32],
+    purpose: &str,
+    operator_id: Uuid,
+    idempotency_key: &str,
+) -> [u8; 32] {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(master).expect("any key length");
+    for part in [
+        purpose.as_bytes(),
+        operator_id.as_bytes().as_slice(),
+        idempotency_key.as_bytes(),
+    ] {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
 /// The operator's owner address, if it has an owner key yet.
 pub async fn owner_address(db: &PgPool, operator_id: Uuid) -> Result<Option<String>, Problem> {
     let mut conn = db.acquire().await.map_err(Problem::database)?;

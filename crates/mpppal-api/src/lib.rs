@@ -15,7 +15,9 @@ pub mod dogstatsd;
 pub mod idempotency;
 mod json;
 pub mod metrics;
+mod openapi_complete;
 pub mod problem;
+pub mod rate_limit;
 pub mod ready;
 pub mod rotation;
 pub mod routes;
@@ -62,6 +64,7 @@ pub async fn serve(
         .with_oidc(config.oidc.clone())
         .with_public_url(Some(&config.public_url))
         .with_egress(config.egress)
+        .with_rate_limits(config.rate_limits)
         .with_dashboard(
             config
                 .dashboard_dir
@@ -85,10 +88,14 @@ pub async fn serve(
         .clone()
         .map(|address| tokio::spawn(dogstatsd::export(address, DOGSTATSD_EVERY)));
     on_listening(address);
-    let served = axum::serve(listener, router(deps))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| StartError::Bind(address, e));
+    // With connection info, so the per-address rate limit knows each client.
+    let served = axum::serve(
+        listener,
+        router(deps).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(|e| StartError::Bind(address, e));
     sweeper.abort();
     probe.abort();
     if let Some(exporter) = exporter {
@@ -104,15 +111,36 @@ const DOGSTATSD_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How often `serve` looks for escalations whose time is up.
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+/// Rows past their use are purged every 120 sweeps (10 minutes), and at start.
+const PURGE_EVERY_TICKS: u64 = 120;
 
 /// Denies expired escalations for as long as the API serves; a failed sweep is logged and tried
 /// again on the next tick (nothing is lost: the rows stay pending until a sweep succeeds).
 async fn sweep_escalations(db: sqlx::PgPool) {
     let mut tick = tokio::time::interval(SWEEP_EVERY);
+    let mut ticks: u64 = 0;
     loop {
         tick.tick().await;
+        ticks += 1;
         if let Err(problem) = v1::expire_due(&db).await {
             tracing::warn!(detail = %problem.detail, "escalation sweep failed");
+        }
+        if ticks % PURGE_EVERY_TICKS == 1 {
+            purge(&db).await;
+        }
+    }
+}
+
+/// Deletes rows past their use, a batch at a time while there are any.
+async fn purge(db: &sqlx::PgPool) {
+    loop {
+        match mpppal_db::purge::expired(db).await {
+            Ok(purged) if purged == mpppal_db::purge::Purged::default() => return,
+            Ok(purged) => tracing::info!(?purged, "purged expired rows"),
+            Err(e) => {
+                tracing::warn!(error = %e, "purge failed");
+                return;
+            }
         }
     }
 }

@@ -27,6 +27,8 @@ pub struct Dependencies {
     pub egress: mpppal_egress::Egress,
     /// The dashboard's static export, when this server serves it.
     pub dashboard: Option<Arc<crate::dashboard::Dashboard>>,
+    /// Request rate limits, per key, per client address and for sign-in.
+    pub rate_limits: crate::rate_limit::RateLimits,
     /// One multiplexed Redis connection for request work, made on first use (and remade by the
     /// manager after failures), so the API starts even while Redis is down.
     shared_redis: tokio::sync::OnceCell<redis::aio::ConnectionManager>,
@@ -47,6 +49,7 @@ impl Dependencies {
             cookies: crate::signin::Cookies::default(),
             dashboard: None,
             egress: mpppal_egress::Egress::default(),
+            rate_limits: crate::rate_limit::RateLimits::default(),
             shared_redis: tokio::sync::OnceCell::new(),
         })
     }
@@ -58,6 +61,12 @@ impl Dependencies {
         rpc_url: &str,
     ) -> Self {
         self.chain = crate::chain::Chain::new(rpc_url, mint);
+        self
+    }
+
+    /// Request rate limits (the defaults unless changed).
+    pub fn with_rate_limits(mut self, limits: crate::rate_limit::Limits) -> Self {
+        self.rate_limits = crate::rate_limit::RateLimits::new(limits);
         self
     }
 
@@ -158,20 +167,36 @@ impl Checks {
     }
 }
 
+/// 503 `not_ready` for a Redis failure during a request; the cause goes to the log only.
+pub(crate) fn redis_down(e: redis::RedisError) -> crate::problem::Problem {
+    tracing::error!(error = %e, "redis error");
+    crate::problem::Problem::new(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "not_ready",
+        "redis: the request could not be completed",
+    )
+}
+
+/// "ok", or why not in words that say nothing of the dependency's own error text (which goes
+/// to the log: `/ready` answers anyone).
 async fn within<E: std::fmt::Display>(
+    name: &str,
     check: impl std::future::Future<Output = Result<(), E>>,
 ) -> String {
     match tokio::time::timeout(DEADLINE, check).await {
         Ok(Ok(())) => "ok".into(),
-        Ok(Err(e)) => e.to_string(),
+        Ok(Err(e)) => {
+            tracing::warn!(dependency = name, error = %e, "dependency check failed");
+            "error: see the server log".into()
+        }
         Err(_) => format!("no answer within {} s", DEADLINE.as_secs()),
     }
 }
 
 /// Checks every dependency at once, and records what it found in the metrics.
 pub async fn check(deps: &Dependencies) -> Checks {
-    let database = within(mpppal_db::ping(&deps.db));
-    let redis = within(async {
+    let database = within("database", mpppal_db::ping(&deps.db));
+    let redis = within("redis", async {
         let mut connection = deps.redis.get_multiplexed_async_connection().await?;
         redis::cmd("PING")
             .query_async::<String>(&mut connection)
@@ -180,7 +205,7 @@ pub async fn check(deps: &Dependencies) -> Checks {
     });
     let slot = std::sync::Mutex::new(None);
     let started = std::time::Instant::now();
-    let solana = within(async {
+    let solana = within("solana", async {
         deps.solana.get_health().await?;
         *slot.lock().expect("not poisoned") = Some(deps.solana.get_slot().await?);
         Ok::<(), solana_rpc_client_api::client_error::Error>(())

@@ -77,6 +77,15 @@ use crate::ready::{check, Checks, Dependencies};
 )]
 struct ApiDoc;
 
+/// 405 for a route asked with a method it does not serve, as problem+json like every error.
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{} does not take {method}", uri.path()),
+    )
+}
+
 /// The router over `deps`. Every request gets an `x-request-id` (the caller's, or a new UUID),
 /// echoed in the response and carried by every log line written while serving it.
 pub fn router(deps: Arc<Dependencies>) -> Router {
@@ -88,9 +97,14 @@ pub fn router(deps: Arc<Dependencies>) -> Router {
         .route("/metrics", get(crate::metrics::handler))
         .merge(crate::v1::router(deps.clone()))
         .merge(crate::signin::router())
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback(crate::dashboard::serve)
-        .with_state(deps)
+        .with_state(deps.clone())
         .route_layer(axum::middleware::from_fn(crate::metrics::track))
+        .layer(axum::middleware::from_fn_with_state(
+            deps,
+            crate::rate_limit::by_address,
+        ))
         .layer(
             tower::ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
@@ -157,11 +171,13 @@ async fn ready(State(deps): State<Arc<Dependencies>>) -> Result<Json<Ready>, Pro
     })
 }
 
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+async fn openapi() -> Json<serde_json::Value> {
     Json(spec())
 }
 
-/// The API's OpenAPI description, as `/openapi.json` serves it (and `mpppal openapi` prints it).
-pub fn spec() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+/// The API's OpenAPI description, as `/openapi.json` serves it (and `mpppal openapi` prints it):
+/// what the routes declare, completed with what holds for all of them (`openapi_complete`).
+pub fn spec() -> serde_json::Value {
+    let generated = serde_json::to_value(ApiDoc::openapi()).expect("the description serialises");
+    crate::openapi_complete::complete(generated)
 }

@@ -532,6 +532,56 @@ async fn a_dead_rpc_node_gets_503_and_writes_nothing(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn a_retry_after_a_lost_answer_finds_the_wallet_the_first_try_made(pool: PgPool) {
+    let node = std::sync::Arc::new(mpppal_localnet::rpc::Node::new(
+        mpppal_localnet::LocalChain::start().await,
+    ));
+    let (chain_url, _) = mpppal_localnet::rpc::spawn(node).await.unwrap();
+    let proxy = support::faulty_rpc::FaultyRpc::start(chain_url.clone()).await;
+    let w = world_on(pool, &proxy.url, chain_url).await;
+    w.fund_owner().await;
+    for custody in ["custodial", "non_custodial"] {
+        let mut body = json!({"name": custody, "custody": custody, "policy": policy()});
+        if custody == "non_custodial" {
+            body["agentPublicKey"] = json!(Pubkey::new_unique().to_string());
+        }
+        let key = format!("create-{custody}");
+        let sent = proxy.sends();
+        // The wallet lands; the API never hears so, answers 503 and keeps nothing.
+        proxy.lose_next_send_answers(1);
+        let (status, problem) = w.create(body.clone(), Some(&key)).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (503, Some("chain_unavailable")),
+            "{problem}"
+        );
+        assert_eq!(proxy.sends(), sent + 1);
+        let accounts = w.count("SELECT count(*) FROM accounts").await;
+
+        // The retry derives the same wallet, finds it on chain and records it: nothing is sent.
+        let (status, account) = w.create(body.clone(), Some(&key)).await;
+        assert_eq!(status, 201, "{account}");
+        assert_eq!(proxy.sends(), sent + 1, "the retry sent another wallet");
+        assert_eq!(w.count("SELECT count(*) FROM accounts").await, accounts + 1);
+        let wallet = w.wallet(account["solanaAddress"].as_str().unwrap()).await;
+        assert_eq!(
+            wallet.agent.to_string(),
+            account["agentAddress"].as_str().unwrap()
+        );
+        let (status, again) = w.create(body.clone(), Some(&key)).await;
+        assert_eq!((status, &again["accountId"]), (201, &account["accountId"]));
+    }
+    // Without a lost answer, a new key makes a new wallet as ever.
+    let (status, fresh) = w
+        .create(
+            json!({"name": "fresh", "custody": "custodial", "policy": policy()}),
+            Some("create-fresh"),
+        )
+        .await;
+    assert_eq!(status, 201, "{fresh}");
+}
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
 async fn a_master_key_rotation_reseals_owner_and_agent_keys_too(pool: PgPool) {
     let w = world(pool).await;
     w.fund_owner().await;

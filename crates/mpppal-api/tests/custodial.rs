@@ -300,6 +300,40 @@ async fn a_custodial_agent_pays_by_transaction_and_waits_for_approval_above_the_
         (409, Some("already_requested"))
     );
 
+    // Client mistakes are 400s that change nothing, not database errors: an expiry too far
+    // out to hold an escalation for, a category longer than the column, and an operator's
+    // Idempotency-Key that is the challenge id of this account's custodial payment.
+    let recorded = w.count("SELECT count(*) FROM transfers").await;
+    for (field, value) in [
+        ("expiresAt", json!(i64::MAX)),
+        ("category", json!("c".repeat(33))),
+    ] {
+        let mut wrong = same.clone();
+        wrong["challengeId"] = json!(format!("ch-wrong-{field}"));
+        wrong[field] = value;
+        let (status, problem) = agent.call("POST", &path, Some(&wrong), None).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (400, Some("invalid_request")),
+            "{field}: {problem}"
+        );
+    }
+    let (status, problem) = w
+        .api
+        .call(
+            "POST",
+            "/v1/transfers",
+            Some(&json!({"accountId": id, "to": recipient.to_string(), "amount": 1_000})),
+            Some("ch-retry"),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (400, Some("invalid_idempotency_key")),
+        "{problem}"
+    );
+    assert_eq!(w.count("SELECT count(*) FROM transfers").await, recorded);
+
     // Above it without waiting: a clear refusal, nothing moves.
     let first = match client.get(&format!("{big}/data")).await {
         Err(PayError::EscalationRequired(detail)) => detail

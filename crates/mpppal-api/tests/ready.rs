@@ -84,6 +84,12 @@ async fn not_ready_names_each_dead_dependency() {
             "{body}"
         );
         assert_ne!(body["checks"][name], "ok");
+        // The dependency's own error text goes to the log, never to whoever asks.
+        let text = body.to_string();
+        assert!(
+            !text.contains("os error") && !text.contains("refused"),
+            "{text}"
+        );
         let others = ["database", "redis", "solana"];
         for other in others.iter().filter(|o| **o != name) {
             assert_eq!(

@@ -24,6 +24,7 @@ const SUBJECT: &str = "alice";
 struct Issuer {
     url: String,
     child: Child,
+    said: BufReader<std::process::ChildStdout>,
 }
 
 impl Drop for Issuer {
@@ -58,19 +59,31 @@ fn issuer(subject: &str) -> Issuer {
     let mut child = Command::new("node")
         .arg(dir.join("issuer.mjs"))
         .args([port.to_string(), subject.to_string()])
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .expect("node runs");
+    let mut said = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    said.read_line(&mut line).unwrap();
     let url = line
         .trim()
         .strip_prefix("issuer ")
         .unwrap_or_else(|| panic!("the issuer said {line:?}"))
         .to_string();
-    Issuer { url, child }
+    Issuer { url, child, said }
+}
+
+impl Issuer {
+    /// The issuer adds a signing key; its tokens alternate between the keys from now on.
+    fn rotate(&mut self) {
+        use std::io::Write;
+        let stdin = self.child.stdin.as_mut().unwrap();
+        writeln!(stdin, "rotate").unwrap();
+        let mut line = String::new();
+        self.said.read_line(&mut line).unwrap();
+        assert!(line.starts_with("rotated "), "the issuer said {line:?}");
+    }
 }
 
 struct Browser {
@@ -469,4 +482,43 @@ async fn a_login_link_signs_in_once(pool: PgPool) {
         (status, cookie, code.as_deref()),
         (400, None, Some("invalid_link"))
     );
+}
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn sign_in_goes_on_when_the_issuer_rotates_its_keys(pool: PgPool) {
+    let mut issuer = issuer(SUBJECT);
+    let operator = keys::create_operator(&pool, "ops").await.unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    mpppal_db::members::add(&mut conn, operator, &issuer.url, SUBJECT)
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api = format!("http://{}", listener.local_addr().unwrap());
+    let deps = Dependencies::new(pool.clone(), &redis_url(), "http://127.0.0.1:1")
+        .unwrap()
+        .with_master_key(Some(MASTER))
+        .with_oidc(Some(OidcConfig {
+            issuer: issuer.url.clone(),
+            client_id: "mpppal-dashboard".into(),
+            client_secret: None,
+            redirect_url: format!("{api}/auth/callback"),
+        }));
+    serve_on(listener, deps);
+    let browser = Browser {
+        api,
+        http: reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .unwrap(),
+    };
+    // The first sign-in reads the issuer's keys (one key).
+    assert_eq!(browser.sign_in().await.0, 303);
+    // A new key: the next token is signed with the old one, the one after with the new one,
+    // which the server has never seen and fetches.
+    issuer.rotate();
+    for n in 0..2 {
+        let (status, token, _, problem) = browser.sign_in().await;
+        assert_eq!(status, 303, "sign-in {n} after the rotation: {problem}");
+        assert!(token.is_some());
+    }
 }

@@ -718,3 +718,119 @@ async fn the_key_that_asked_for_a_transfer_cannot_approve_it(pool: PgPool) {
     let (status, approved) = w.approver.call("POST", &approve, None, None).await;
     assert_eq!((status, &approved["status"]), (200, &json!("approved")));
 }
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn a_payment_counts_on_the_day_the_chain_counts_it(pool: PgPool) {
+    use support::worker::{eventually, start, test_config};
+    let w = world(pool).await;
+    w.fund_owner().await;
+    let account = w
+        .account(json!({"maxSingleTransfer": 5 * USDC, "maxDailySpend": 6 * USDC, "escalationThreshold": 2 * USDC}))
+        .await;
+    let id = account["accountId"].as_str().unwrap().to_string();
+    w.faucet(account["solanaAddress"].as_str().unwrap(), 10 * USDC)
+        .await;
+    let today = support::now().div_euclid(86_400);
+    let held = |day: i64| {
+        let (w, id) = (&w, id.clone());
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COALESCE(sum(reserved), 0)::bigint FROM daily_spend WHERE account_id = $1 AND day = $2",
+            )
+            .bind(id)
+            .bind(day)
+            .fetch_one(&w.pool)
+            .await
+            .unwrap()
+        }
+    };
+    let (status, waiting) = w
+        .pay(
+            json!({"accountId": id, "to": recipient(), "amount": 3 * USDC}),
+            "across-midnight",
+        )
+        .await;
+    assert_eq!(status, 202, "{waiting}");
+    let transfer = waiting["transferId"].as_str().unwrap().to_string();
+    let spend_day = || {
+        let (w, transfer) = (&w, transfer.clone());
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT spend_day FROM transfers WHERE transfer_id = $1")
+                .bind(transfer)
+                .fetch_one(&w.pool)
+                .await
+                .unwrap()
+        }
+    };
+    // As if it had been asked for yesterday: its hold is on yesterday's budget.
+    for sql in [
+        "UPDATE transfers SET spend_day = spend_day - 1 WHERE transfer_id = $1",
+        "UPDATE daily_spend SET day = day - 1 WHERE account_id = (SELECT account_id FROM transfers WHERE transfer_id = $1)",
+    ] {
+        sqlx::query(sql).bind(&transfer).execute(&w.pool).await.unwrap();
+    }
+    assert_eq!(
+        (held(today - 1).await, held(today).await),
+        (3 * USDC as i64, 0)
+    );
+    let approve = format!(
+        "/v1/escalations/{}/approve",
+        waiting["escalationId"].as_str().unwrap()
+    );
+
+    // Approved today, it counts today: with today's budget too full for it, approval is refused
+    // and the payment keeps waiting, its hold where it was.
+    sqlx::query("INSERT INTO daily_spend (account_id, day, reserved) VALUES ($1, $2, $3)")
+        .bind(&id)
+        .bind(today)
+        .bind(4 * USDC as i64)
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    let (status, problem) = w.approver.call("POST", &approve, None, None).await;
+    assert_eq!(
+        (status, problem["code"].as_str(), problem["reason"].as_str()),
+        (422, Some("payment_denied"), Some("over_daily_limit")),
+        "{problem}"
+    );
+    assert_eq!(spend_day().await, today - 1);
+    assert_eq!(
+        (held(today - 1).await, held(today).await),
+        (3 * USDC as i64, 4 * USDC as i64)
+    );
+    sqlx::query("UPDATE daily_spend SET reserved = 0 WHERE account_id = $1 AND day = $2")
+        .bind(&id)
+        .bind(today)
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    let (status, approved) = w.approver.call("POST", &approve, None, None).await;
+    assert_eq!(status, 200, "{approved}");
+    assert_eq!(spend_day().await, today);
+    assert_eq!(
+        (held(today - 1).await, held(today).await),
+        (0, 3 * USDC as i64)
+    );
+
+    // The chain's clock passes midnight before the worker settles it: the chain counts it on
+    // the next day, and so do the books.
+    w.chain().await.set_time((today + 1) * 86_400 + 60).await;
+    let _worker = start(&w, test_config(w.rpc.url().as_str())).await;
+    eventually(60, "the transfer to settle", || async {
+        w.count("SELECT count(*) FROM transfers WHERE status = 'settled'")
+            .await
+            == 1
+    })
+    .await;
+    assert_eq!(spend_day().await, today + 1);
+    assert_eq!(
+        (held(today).await, held(today + 1).await),
+        (0, 3 * USDC as i64)
+    );
+    let wallet = w.wallet(account["solanaAddress"].as_str().unwrap()).await;
+    assert_eq!(
+        (wallet.spend_day, wallet.spent_today),
+        (today + 1, 3 * USDC),
+        "the API's day and the chain's agree"
+    );
+}

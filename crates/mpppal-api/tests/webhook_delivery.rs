@@ -379,3 +379,142 @@ async fn the_worker_connects_to_no_private_address(pool: PgPool) {
         "the receiver was never reached"
     );
 }
+
+/// What two receivers saw, in the order it happened: `A` when the slow one starts a request,
+/// `B` when the fast one gets one.
+#[derive(Default)]
+struct Order {
+    seen: Mutex<Vec<&'static str>>,
+    slow_in_flight: std::sync::atomic::AtomicUsize,
+    slow_most_at_once: std::sync::atomic::AtomicUsize,
+}
+
+async fn slow(State(o): State<Arc<Order>>) -> StatusCode {
+    use std::sync::atomic::Ordering::SeqCst;
+    o.seen.lock().unwrap().push("A");
+    let now = o.slow_in_flight.fetch_add(1, SeqCst) + 1;
+    o.slow_most_at_once.fetch_max(now, SeqCst);
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    o.slow_in_flight.fetch_sub(1, SeqCst);
+    StatusCode::NO_CONTENT
+}
+
+async fn fast(State(o): State<Arc<Order>>) -> StatusCode {
+    o.seen.lock().unwrap().push("B");
+    StatusCode::NO_CONTENT
+}
+
+/// One operator's slow endpoint with a backlog does not hold up another operator's messages:
+/// an endpoint gets one try at a time, and the dispatchers choose among operators, not oldest
+/// first. No transaction is held while an endpoint takes its time.
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn a_slow_endpoint_does_not_hold_up_other_operators(pool: PgPool) {
+    use mpppal_api::auth::keys::{self, Scope};
+    let w = world(pool.clone()).await;
+    let order = Arc::new(Order::default());
+    let app = axum::Router::new()
+        .route("/slow", axum::routing::post(slow))
+        .route("/fast", axum::routing::post(fast))
+        .with_state(order.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let other = keys::create_operator(&pool, "other").await.unwrap();
+    let other = keys::create(&pool, &support::world::MASTER, other, "k", &[Scope::Write])
+        .await
+        .unwrap();
+    let other = support::Signed::new(&w.api.base, &other.key_id, &other.secret);
+    let mut endpoints = Vec::new();
+    for (api, path) in [(&w.api, "/slow"), (&other, "/fast")] {
+        let (status, endpoint) = api
+            .call(
+                "POST",
+                "/v1/webhooks",
+                Some(&json!({"url": format!("{base}{path}")})),
+                None,
+            )
+            .await;
+        assert_eq!(status, 201, "{endpoint}");
+        endpoints.push(endpoint["endpointId"].as_str().unwrap().to_string());
+    }
+    // A backlog of five for the slow endpoint, older than the fast endpoint's one message.
+    for (endpoint, n) in [(&endpoints[0], 5), (&endpoints[1], 1)] {
+        for _ in 0..n {
+            sqlx::query(
+                "WITH e AS (INSERT INTO outbox (kind, subject, payload, done_at)
+                            VALUES ('event', $1, '{\"type\":\"transfer.settled\"}', now())
+                            RETURNING outbox_id)
+                 INSERT INTO webhook_queue (endpoint_id, event_id) SELECT $1, outbox_id FROM e",
+            )
+            .bind(endpoint)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    }
+    let mut config = test_config(w.rpc.url().as_str());
+    config.webhook_concurrency = 2;
+    let _worker = start(&w, config).await;
+    eventually(30, "every message delivered", || async {
+        w.count("SELECT count(*) FROM webhook_queue").await == 0
+    })
+    .await;
+    let seen = order.seen.lock().unwrap().clone();
+    assert_eq!(seen.iter().filter(|s| **s == "A").count(), 5, "{seen:?}");
+    let fast_at = seen.iter().position(|s| *s == "B").unwrap();
+    assert!(
+        fast_at <= 1,
+        "the other operator's message waited behind the slow backlog: {seen:?}"
+    );
+    assert_eq!(
+        order
+            .slow_most_at_once
+            .load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "one try at a time per endpoint"
+    );
+}
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn an_operator_has_at_most_sixteen_enabled_endpoints(pool: PgPool) {
+    let w = world(pool).await;
+    let (url, _) = receiver(0).await;
+    let mut last = None;
+    for _ in 0..16 {
+        let (status, endpoint) = w
+            .api
+            .call("POST", "/v1/webhooks", Some(&json!({"url": url})), None)
+            .await;
+        assert_eq!(status, 201, "{endpoint}");
+        last = endpoint["endpointId"].as_str().map(str::to_string);
+    }
+    let (status, problem) = w
+        .api
+        .call("POST", "/v1/webhooks", Some(&json!({"url": url})), None)
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("too_many_endpoints")),
+        "{problem}"
+    );
+    // Disabling one makes room; enabling it again takes the room back.
+    let last = last.unwrap();
+    let (status, _) = w
+        .api
+        .call("DELETE", &format!("/v1/webhooks/{last}"), None, None)
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = w
+        .api
+        .call("POST", "/v1/webhooks", Some(&json!({"url": url})), None)
+        .await;
+    assert_eq!(status, 201);
+    let (status, problem) = w
+        .api
+        .call("POST", &format!("/v1/webhooks/{last}/enable"), None, None)
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("too_many_endpoints"))
+    );
+}

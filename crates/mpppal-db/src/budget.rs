@@ -49,6 +49,32 @@ pub async fn add(
     .map(|_| ())
 }
 
+/// Moves a payment's hold of `amount` from day `from` to day `to`; with `cap`, only if `to`
+/// stays within it (`false`, and no change, otherwise). Without one the move is made whatever
+/// `to` holds: the chain already counted the payment on that day.
+pub async fn move_hold(
+    conn: &mut PgConnection,
+    account_id: &str,
+    from: i64,
+    to: i64,
+    amount: i64,
+    cap: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    if from == to {
+        return Ok(true);
+    }
+    match cap {
+        Some(cap) => {
+            if reserve(conn, account_id, to, amount, cap).await?.is_none() {
+                return Ok(false);
+            }
+        }
+        None => add(conn, account_id, to, amount).await?,
+    }
+    release(conn, account_id, from, amount).await?;
+    Ok(true)
+}
+
 /// Gives back `amount` reserved on `day` by a payment that will not happen.
 pub async fn release(
     conn: &mut PgConnection,

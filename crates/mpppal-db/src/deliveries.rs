@@ -52,7 +52,7 @@ pub async fn fan_out(
     Ok(done.rows_affected())
 }
 
-/// A message due for a try, locked for the caller's transaction.
+/// A message claimed for a try.
 #[derive(Clone, Debug)]
 pub struct Due {
     pub endpoint_id: String,
@@ -68,10 +68,56 @@ pub struct Due {
     pub attempts: i32,
 }
 
-/// Up to `limit` messages due now on enabled endpoints, locked (`SKIP LOCKED`, so dispatchers
-/// run side by side).
-pub async fn due(conn: &mut PgConnection, limit: i64) -> Result<Vec<Due>, sqlx::Error> {
-    sqlx::query_as!(
+/// What [`claim`] found.
+#[derive(Debug)]
+pub enum Claim {
+    /// Nothing is due.
+    Nothing,
+    /// Another dispatcher took the message this one chose: look again at once.
+    Raced,
+    /// This dispatcher holds the message until the lease runs out.
+    Message(Due),
+}
+
+/// Claims one due message on an enabled endpoint for `lease_secs`, committed at once (the try
+/// runs with no transaction open). Fair between operators: the operator is chosen at random
+/// among those with something due, then its oldest due message; and an endpoint with a try in
+/// flight gets no second one, so a slow endpoint holds one dispatcher at most.
+pub async fn claim(pool: &sqlx::PgPool, lease_secs: f64) -> Result<Claim, sqlx::Error> {
+    let claimed = sqlx::query!(
+        r#"WITH candidates AS (
+               SELECT DISTINCT ON (e.operator_id) q.endpoint_id, q.event_id
+               FROM webhook_queue q
+               JOIN webhook_endpoints e USING (endpoint_id)
+               WHERE q.next_attempt_at <= now() AND e.status = 'enabled'
+                 AND NOT EXISTS (SELECT 1 FROM webhook_queue busy
+                                 WHERE busy.endpoint_id = q.endpoint_id
+                                   AND busy.leased_until > now())
+               ORDER BY e.operator_id, q.next_attempt_at, q.event_id
+           ), chosen AS (
+               SELECT endpoint_id, event_id FROM candidates ORDER BY random() LIMIT 1
+           )
+           UPDATE webhook_queue q SET leased_until = now() + make_interval(secs => $1)
+           FROM chosen
+           WHERE q.endpoint_id = chosen.endpoint_id AND q.event_id = chosen.event_id
+             AND (q.leased_until IS NULL OR q.leased_until <= now())
+           RETURNING q.endpoint_id, q.event_id"#,
+        lease_secs
+    )
+    .fetch_optional(pool)
+    .await?;
+    let Some(claimed) = claimed else {
+        // Either nothing was due, or the chosen row was leased by another in the meantime.
+        let due = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM webhook_queue q JOIN webhook_endpoints e USING (endpoint_id)
+                              WHERE q.next_attempt_at <= now() AND e.status = 'enabled'
+                                AND (q.leased_until IS NULL OR q.leased_until <= now())) AS "due!""#
+        )
+        .fetch_one(pool)
+        .await?;
+        return Ok(if due { Claim::Raced } else { Claim::Nothing });
+    };
+    let due = sqlx::query_as!(
         Due,
         r#"SELECT q.endpoint_id, e.url, e.sealed_secret,
                   CASE WHEN e.previous_secret_until > now() THEN e.sealed_previous_secret END
@@ -82,14 +128,13 @@ pub async fn due(conn: &mut PgConnection, limit: i64) -> Result<Vec<Due>, sqlx::
            FROM webhook_queue q
            JOIN webhook_endpoints e USING (endpoint_id)
            JOIN outbox o ON o.outbox_id = q.event_id
-           WHERE q.next_attempt_at <= now() AND e.status = 'enabled'
-           ORDER BY q.next_attempt_at, q.event_id
-           LIMIT $1
-           FOR UPDATE OF q SKIP LOCKED"#,
-        limit
+           WHERE q.endpoint_id = $1 AND q.event_id = $2"#,
+        claimed.endpoint_id,
+        claimed.event_id
     )
-    .fetch_all(conn)
-    .await
+    .fetch_optional(pool)
+    .await?;
+    Ok(due.map_or(Claim::Raced, Claim::Message))
 }
 
 /// One try's outcome.
@@ -114,6 +159,18 @@ pub async fn record(
     retry_in_secs: Option<f64>,
     disable_after: i32,
 ) -> Result<Option<String>, sqlx::Error> {
+    // A try whose lease ran out may have been made again, and recorded, by another dispatcher:
+    // then this one's outcome is not the queue's to take.
+    let current = sqlx::query_scalar!(
+        "SELECT attempts FROM webhook_queue WHERE endpoint_id = $1 AND event_id = $2 FOR UPDATE",
+        outcome.endpoint_id,
+        outcome.event_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if current != Some(outcome.attempt - 1) {
+        return Ok(None);
+    }
     let error = outcome
         .error
         .map(|e| e.chars().take(500).collect::<String>());
@@ -159,7 +216,8 @@ pub async fn record(
     } else {
         sqlx::query!(
             "UPDATE webhook_queue
-             SET attempts = $3, next_attempt_at = now() + make_interval(secs => $4)
+             SET attempts = $3, next_attempt_at = now() + make_interval(secs => $4),
+                 leased_until = NULL
              WHERE endpoint_id = $1 AND event_id = $2",
             outcome.endpoint_id,
             outcome.event_id,

@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod overview;
 pub mod owners;
 pub mod policies;
+pub mod purge;
 pub mod receipts;
 pub mod reconciliation;
 pub mod sessions;

@@ -243,6 +243,23 @@ pub async fn decide(
     Ok(done.rows_affected() == 1)
 }
 
+/// Counts the transfer against `day` from now on (its hold moved with it: see
+/// [`crate::budget::move_hold`]).
+pub async fn set_spend_day(
+    conn: &mut PgConnection,
+    transfer_id: &str,
+    day: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE transfers SET spend_day = $2 WHERE transfer_id = $1",
+        transfer_id,
+        day
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 /// Who asked for the transfer (`None` for transfers made before this was recorded).
 pub async fn created_by(
     conn: &mut PgConnection,

@@ -153,3 +153,22 @@ pub async fn reseal_previous(
     .await
     .map(|_| ())
 }
+
+/// How many enabled endpoints the operator has, with the operator's row locked for the rest of
+/// the caller's transaction, so two requests adding endpoints side by side count one after the
+/// other.
+pub async fn enabled_count(conn: &mut PgConnection, operator_id: Uuid) -> Result<i64, sqlx::Error> {
+    sqlx::query!(
+        "SELECT operator_id FROM operators WHERE operator_id = $1 FOR UPDATE",
+        operator_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM webhook_endpoints
+           WHERE operator_id = $1 AND status = 'enabled'"#,
+        operator_id
+    )
+    .fetch_one(conn)
+    .await
+}

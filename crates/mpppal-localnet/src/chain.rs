@@ -172,6 +172,18 @@ impl LocalChain {
         self.send(&[ix], &[]).await
     }
 
+    /// Mints `amount` base units of the local USDC into the existing token account `account`
+    /// (any USDC account: an escrow, say, to see what tokens sent straight to it do).
+    pub async fn mint_usdc_to(
+        &mut self,
+        account: &Pubkey,
+        amount: u64,
+    ) -> Result<(), BanksClientError> {
+        let mint = token_ix::mint_to(&self.mint, account, &self.faucet.pubkey(), amount);
+        let faucet = self.faucet.insecure_clone();
+        self.send(&[mint], &[&faucet]).await
+    }
+
     /// Mints `amount` base units of the local USDC to `owner`'s associated token account,
     /// creating it if needed. Returns the token account.
     pub async fn fund_usdc(

@@ -221,6 +221,12 @@ impl Chain {
             .map_err(unavailable)
     }
 
+    /// When the landed transaction `signature` executed (the cluster clock, Unix seconds), if
+    /// the node says.
+    pub async fn block_time(&self, signature: &Signature) -> Result<Option<i64>, ChainError> {
+        Ok(self.landed_transaction(signature).await?.block_time)
+    }
+
     /// The Settlement Program session at `address`, if there is one.
     pub async fn session(&self, address: &Pubkey) -> Result<Option<Session>, ChainError> {
         let data = self

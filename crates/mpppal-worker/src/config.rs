@@ -112,6 +112,13 @@ impl WorkerConfig {
         if let Some(name) = var("MPPPAL_WORKER_NAME") {
             c.consumer = name;
         }
+        // Deployments (and test stacks) sharing one Redis keep their jobs apart by stream.
+        if let Some(stream) = var("MPPPAL_JOB_STREAM") {
+            if stream.trim().is_empty() {
+                return Err("MPPPAL_JOB_STREAM must name a Redis stream, not be empty".into());
+            }
+            c.stream = stream;
+        }
         if let Some(n) = count("MPPPAL_WORKER_CONCURRENCY")? {
             c.concurrency = n;
         }

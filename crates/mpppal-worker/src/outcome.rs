@@ -13,9 +13,24 @@ use crate::{Ctx, Retry};
 pub const ACTOR: &str = "worker";
 
 pub async fn settled(ctx: &Ctx, s: &Settling, signature: &str) -> Result<(), Retry> {
+    // The chain counted the payment on the day it executed, which may be after the day its hold
+    // was taken (approved just before midnight, settled just after): the books follow the chain.
+    let day = match signature.parse::<solana_signature::Signature>() {
+        Ok(parsed) => ctx
+            .chain
+            .block_time(&parsed)
+            .await?
+            .map(|t| t.div_euclid(86_400)),
+        Err(_) => None,
+    };
     let mut tx = ctx.db.begin().await?;
     if !settlement::mark_settled(&mut tx, &s.transfer_id, signature).await? {
         return Ok(());
+    }
+    if let Some(day) = day.filter(|d| *d != s.spend_day) {
+        budget::move_hold(&mut tx, &s.account_id, s.spend_day, day, s.amount, None).await?;
+        mpppal_db::transfers::set_spend_day(&mut tx, &s.transfer_id, day).await?;
+        tracing::info!(transfer_id = %s.transfer_id, from = s.spend_day, to = day, "the chain counted the transfer on another day; its hold moved there");
     }
     let details = json!({
         "accountId": s.account_id,

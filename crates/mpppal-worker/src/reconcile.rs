@@ -337,6 +337,10 @@ async fn note(
     subject: &str,
     detail: String,
 ) -> Result<(), sqlx::Error> {
+    debug_assert!(
+        crate::metrics::DIFFERENCE_KINDS.contains(&kind),
+        "{kind} is missing from metrics::DIFFERENCE_KINDS"
+    );
     tracing::warn!(kind, subject, detail, "reconciliation difference");
     crate::metrics::get()
         .reconciliation_differences

@@ -21,6 +21,8 @@ pub async fn run(
     redis: redis::Client,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), WorkerError> {
+    // Every series exists, at zero, from the worker's first moment.
+    crate::metrics::get();
     let queue = Queue::open(
         ConnectionManager::new(redis.clone()).await?,
         &ctx.config.stream,

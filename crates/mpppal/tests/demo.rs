@@ -104,3 +104,102 @@ fn unknown_subcommand_is_a_one_line_error() {
     assert!(stderr.contains("unrecognized subcommand 'fly'"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+#[test]
+fn demo_stay_keeps_serving_and_signs_the_operator_in_with_its_link() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let server = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let redis =
+        std::env::var("MPPPAL_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    // A one-page export stands in for the dashboard's build: what is under test is the demo
+    // staying up and its link, not the dashboard (its own browser tests cover it).
+    let export = tempfile::tempdir().unwrap();
+    std::fs::write(
+        export.path().join("index.html"),
+        "<!doctype html><title>MPPPal</title><p>dashboard</p>",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mpppal"))
+        .args(["demo", "--stay"])
+        .env_remove("RUST_LOG")
+        .env("DATABASE_URL", &server)
+        .env("REDIS_URL", &redis)
+        .env("MPPPAL_DASHBOARD_DIR", export.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary runs");
+    let mut said = Vec::new();
+    let mut link = None;
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if let Some(at) = line.find("open http") {
+            link = Some(line[at + 5..].trim().to_string());
+            said.push(line);
+            break;
+        }
+        said.push(line);
+    }
+    let link = link.unwrap_or_else(|| {
+        let _ = child.kill();
+        panic!("no sign-in link in:\n{}", said.join("\n"))
+    });
+    let database = said
+        .iter()
+        .find_map(|l| l.split("(database ").nth(1))
+        .and_then(|rest| rest.split(',').next())
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("no database named in:\n{}", said.join("\n")));
+    let base = link.split("/auth/").next().unwrap().to_string();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let signed_in = http.get(&link).send().await.unwrap();
+        assert_eq!(signed_in.status(), 303, "the link signs in");
+        let cookie = signed_in
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|c| c.to_str().ok())
+            .find(|c| c.contains("mpppal_session="))
+            .and_then(|c| c.split(';').next())
+            .expect("a session cookie")
+            .to_string();
+        let overview = http
+            .get(format!("{base}/v1/overview"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(overview.status(), 200);
+        let overview: serde_json::Value = overview.json().await.unwrap();
+        assert!(
+            overview.to_string().contains("research-agent"),
+            "the story's accounts are there: {overview}"
+        );
+        let page = http.get(format!("{base}/")).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains("dashboard"));
+        // The link works once.
+        assert_ne!(http.get(&link).send().await.unwrap().status(), 303);
+    });
+    // Ctrl-C ends it, and it deletes what it made.
+    let pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::INT).unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "the demo ended with {status}");
+    let left: i64 = runtime.block_on(async {
+        let pool = mpppal_db::connect(&server).await.unwrap();
+        sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname = $1")
+            .bind(&database)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(left, 0, "the demo left its database {database} behind");
+}

@@ -194,6 +194,47 @@ async fn an_agent_pays_the_sample_provider_from_its_wallet() {
         .unwrap();
     assert_eq!(left.amount, "7500");
 
+    // A provider that sponsors no fees and takes no receipts: the wallet sends the Policy
+    // Program transfer itself, paying the fee from the key it is given, and presents the
+    // signature (push).
+    let push_bind = format!("127.0.0.1:{}", free_port());
+    let (_pushed_to, line) = start(&[
+        "provider",
+        "--rpc",
+        &rpc_url,
+        "--bind",
+        &push_bind,
+        "--price",
+        "2500",
+        "--no-fee-payer",
+        "--no-receipts",
+    ]);
+    assert!(line.contains("sample provider"), "{line}");
+    let sig = rpc
+        .request_airdrop(&agent.pubkey(), 100_000_000)
+        .await
+        .unwrap();
+    rpc.confirm_transaction(&sig).await.unwrap();
+    let push_url = format!("http://{push_bind}/charge");
+    let mut push = base.to_vec();
+    push[1] = push_url.as_str();
+    push.extend(["--fee-payer", agent_path]);
+    let paid = mpppal(&push);
+    let stdout = String::from_utf8_lossy(&paid.stdout);
+    assert!(
+        paid.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&paid.stderr)
+    );
+    assert!(stdout.contains("paid 2500 base units"), "{stdout}");
+    // Without a fee payer the wallet has no way to pay such a server, and says so.
+    let mut stuck = base.to_vec();
+    stuck[1] = push_url.as_str();
+    let refused = mpppal(&stuck);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+
     // Both kinds of payer at once is refused before anything is paid.
     let mut both = by_keypair.to_vec();
     both.extend(["--wallet", wallet_text.as_str()]);

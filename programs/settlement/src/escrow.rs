@@ -119,12 +119,20 @@ fn settle(
         },
         signer,
     ))?;
-    if refund > 0 {
+    // The day's budget counted the deposit, so what it gets back is the deposit not paid out.
+    // Tokens sent straight to the escrow go back to the wallet with the rest, but were never
+    // counted: crediting them would let a donation lift the daily cap.
+    let unspent = accounts
+        .session
+        .deposit
+        .checked_sub(paid)
+        .ok_or(SettlementError::AmountExceedsDeposit)?;
+    if unspent > 0 {
         policy_cpi::record_refund(
             accounts.policy_program.clone(),
             accounts.settlement_authority.clone(),
             accounts.wallet.clone(),
-            refund,
+            unspent,
             accounts.session.opened_at,
         )?;
     }

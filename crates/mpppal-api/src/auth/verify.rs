@@ -58,7 +58,24 @@ pub async fn authenticate(
     next: Next,
 ) -> Response {
     match check(&deps, request).await {
-        Ok(request) => next.run(request).await,
+        Ok(request) => {
+            // Counted once the caller is known to be who it says, so nobody can spend another
+            // key's allowance with requests that do not verify.
+            let caller = request
+                .extensions()
+                .get::<Caller>()
+                .map(|c| c.key_id.clone());
+            if let Some(caller) = caller {
+                if let Err(wait) = deps
+                    .rate_limits
+                    .per_key
+                    .check(&caller, std::time::Instant::now())
+                {
+                    return crate::rate_limit::too_many("key", wait);
+                }
+            }
+            next.run(request).await
+        }
         Err(problem) => problem.into_response(),
     }
 }
@@ -101,7 +118,7 @@ async fn check(deps: &Dependencies, request: Request) -> Result<Request, Problem
     })?;
     let stored = keys::find(&deps.db, &signed.key_id)
         .await
-        .map_err(|e| unavailable("not_ready", format!("database: {e}")))?
+        .map_err(Problem::database)?
         .ok_or_else(|| unauthorized("unknown_key", "no such API key"))?;
     if stored.revoked_at.is_some() {
         return Err(unauthorized("revoked_key", "this API key was revoked"));
@@ -134,7 +151,7 @@ async fn check(deps: &Dependencies, request: Request) -> Result<Request, Problem
     if !deps
         .remember_signature(&stored.key_id, &signed.signature, WINDOW_SECONDS * 2)
         .await
-        .map_err(|e| unavailable("not_ready", format!("redis: {e}")))?
+        .map_err(crate::ready::redis_down)?
     {
         return Err(unauthorized(
             "replayed",

@@ -43,9 +43,21 @@ type Client = CoreClient<
 pub struct SignIn {
     config: OidcConfig,
     http: openidconnect::reqwest::Client,
-    /// The issuer's discovery document, fetched on first use (a failure is retried next time).
-    metadata: tokio::sync::OnceCell<CoreProviderMetadata>,
+    /// The issuer's discovery document with its signing keys, fetched on first use (a failure
+    /// is retried next time) and again when an ID token names a key it does not hold.
+    metadata: tokio::sync::RwLock<Option<Discovered>>,
 }
+
+struct Discovered {
+    metadata: CoreProviderMetadata,
+    at: std::time::Instant,
+    /// Fetched because a token named a key the earlier fetch did not hold.
+    for_unknown_key: bool,
+}
+
+/// After fetching the keys for an unknown one, they are not fetched again for this long: tokens
+/// signed with a key the issuer does not publish must not make every sign-in fetch them.
+const REDISCOVER_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl SignIn {
     pub fn new(config: OidcConfig) -> Self {
@@ -57,33 +69,65 @@ impl SignIn {
                 .timeout(std::time::Duration::from_secs(10))
                 .build()
                 .expect("a plain HTTP client builds"),
-            metadata: tokio::sync::OnceCell::new(),
+            metadata: tokio::sync::RwLock::new(None),
         }
     }
 
-    async fn client(&self) -> Result<Client, Problem> {
-        let issuer_down = |e: String| {
-            tracing::warn!(error = %e, issuer = %self.config.issuer, "OpenID Connect discovery failed");
-            Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "issuer_unavailable",
-                "the sign-in provider did not answer; try again",
-            )
+    fn issuer_down(&self, e: String) -> Problem {
+        tracing::warn!(error = %e, issuer = %self.config.issuer, "OpenID Connect discovery failed");
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "issuer_unavailable",
+            "the sign-in provider did not answer; try again",
+        )
+    }
+
+    /// The discovery document, fetched now if there is none yet, or `again` for an unknown key
+    /// (unless the last fetch was for one too, less than [`REDISCOVER_AFTER`] ago).
+    async fn metadata(&self, again: bool) -> Result<CoreProviderMetadata, Problem> {
+        let fresh_enough = |d: &Option<Discovered>| {
+            d.as_ref()
+                .filter(|d| !again || (d.for_unknown_key && d.at.elapsed() < REDISCOVER_AFTER))
+                .map(|d| d.metadata.clone())
         };
-        let metadata = self
-            .metadata
-            .get_or_try_init(|| async {
-                let issuer = IssuerUrl::new(self.config.issuer.clone())
-                    .map_err(|e| issuer_down(e.to_string()))?;
-                CoreProviderMetadata::discover_async(issuer, &self.http)
-                    .await
-                    .map_err(|e| issuer_down(e.to_string()))
-            })
-            .await?;
+        if let Some(metadata) = fresh_enough(&*self.metadata.read().await) {
+            return Ok(metadata);
+        }
+        let mut cached = self.metadata.write().await;
+        // Another sign-in may have fetched it while this one waited for the lock.
+        if let Some(metadata) = fresh_enough(&cached) {
+            return Ok(metadata);
+        }
+        let issuer = IssuerUrl::new(self.config.issuer.clone())
+            .map_err(|e| self.issuer_down(e.to_string()))?;
+        let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
+            .await
+            .map_err(|e| self.issuer_down(e.to_string()))?;
+        if again {
+            tracing::info!(issuer = %self.config.issuer, "fetched the issuer's keys again");
+        }
+        *cached = Some(Discovered {
+            metadata: metadata.clone(),
+            at: std::time::Instant::now(),
+            for_unknown_key: again,
+        });
+        Ok(metadata)
+    }
+
+    async fn client(&self) -> Result<Client, Problem> {
+        self.client_from(self.metadata(false).await?)
+    }
+
+    /// A client over keys fetched again: the issuer may have rotated them since they were read.
+    async fn client_with_fresh_keys(&self) -> Result<Client, Problem> {
+        self.client_from(self.metadata(true).await?)
+    }
+
+    fn client_from(&self, metadata: CoreProviderMetadata) -> Result<Client, Problem> {
         let redirect = RedirectUrl::new(self.config.redirect_url.clone())
-            .map_err(|e| issuer_down(e.to_string()))?;
+            .map_err(|e| self.issuer_down(e.to_string()))?;
         Ok(CoreClient::from_provider_metadata(
-            metadata.clone(),
+            metadata,
             ClientId::new(self.config.client_id.clone()),
             self.config.client_secret.clone().map(ClientSecret::new),
         )
@@ -117,11 +161,7 @@ fn signin(deps: &Dependencies) -> Result<&SignIn, Problem> {
 }
 
 fn redis_down(e: redis::RedisError) -> Problem {
-    Problem::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "not_ready",
-        format!("redis: {e}"),
-    )
+    crate::ready::redis_down(e)
 }
 
 /// What the callback needs to finish a sign-in, kept in Redis under its `state`.
@@ -284,9 +324,20 @@ async fn finish(
     let id_token = tokens
         .id_token()
         .ok_or_else(|| failed("the sign-in provider sent no ID token"))?;
-    let claims = id_token
-        .claims(&client.id_token_verifier(), &Nonce::new(pending.nonce))
-        .map_err(|e| failed(format!("the ID token does not verify: {e}")))?;
+    let nonce = Nonce::new(pending.nonce);
+    let claims = match id_token.claims(&client.id_token_verifier(), &nonce) {
+        Ok(claims) => claims.clone(),
+        // Signed with a key we have not seen: the issuer rotated its keys since we read them.
+        Err(openidconnect::ClaimsVerificationError::SignatureVerification(
+            openidconnect::SignatureVerificationError::NoMatchingKey,
+        )) => {
+            let client = signin.client_with_fresh_keys().await?;
+            let verifier = client.id_token_verifier();
+            let verified = id_token.claims(&verifier, &nonce).cloned();
+            verified.map_err(|e| failed(format!("the ID token does not verify: {e}")))?
+        }
+        Err(e) => return Err(failed(format!("the ID token does not verify: {e}"))),
+    };
     let issuer = claims.issuer().as_str().to_string();
     let subject = claims.subject().as_str().to_string();
     let email = claims.email().map(|e| e.as_str().to_string());

@@ -10,6 +10,7 @@ use mpppal_db::accounts::{self, Account, After, NewAccount};
 use mpppal_solana::{address, policy_ix};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -165,13 +166,20 @@ pub(crate) async fn create_account(
     };
 
     let account_id = format!("acct_{}", random_base62(24));
-    let wallet_key = custody::generate().1.pubkey();
+    // With an Idempotency-Key the wallet's keys come from it: a retry after a lost answer makes
+    // no second wallet, it finds the one the first try made (below).
+    let seed = |purpose: &str| match key.as_deref() {
+        Some(k) => custody::derived_seed(master, purpose, caller.operator_id, k),
+        None => custody::generate().0,
+    };
+    let wallet_key = Keypair::new_from_array(seed("wallet-key")).pubkey();
     let (agent, sealed_agent) = match registered {
         Some(agent) => (agent, None),
         None => {
-            let (seed, agent) = custody::generate();
+            let seed = seed("agent-seed");
+            let agent = Keypair::new_from_array(seed).pubkey();
             let sealed = crate::auth::seal::seal(master, &custody::agent_label(&account_id), &seed);
-            (agent.pubkey(), Some(sealed))
+            (agent, Some(sealed))
         }
     };
     let mint = deps.chain.mint().await?;
@@ -209,9 +217,35 @@ pub(crate) async fn create_account(
     if deps.chain.lamports(&owner.pubkey()).await? == 0 {
         return Err(owner_unfunded(&owner.pubkey()));
     }
-    let create =
-        policy_ix::create_wallet(&owner.pubkey(), &wallet_key, &agent, &mint, policy.clone());
-    let signature = deps.chain.send(&[create], &owner, &[]).await?;
+    let signature = match deps.chain.wallet(&wallet).await? {
+        None => {
+            let create = policy_ix::create_wallet(
+                &owner.pubkey(),
+                &wallet_key,
+                &agent,
+                &mint,
+                policy.clone(),
+            );
+            deps.chain.send(&[create], &owner, &[]).await?
+        }
+        // An earlier try under this Idempotency-Key made the wallet and lost its answer (the
+        // database kept nothing of it): this one records it, if it is what was asked for.
+        Some(made) => {
+            if made.owner != owner.pubkey()
+                || made.agent != agent
+                || made.mint != mint
+                || made.policy != policy
+            {
+                return Err(Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "idempotency_key_reused",
+                    "an earlier request with this Idempotency-Key created a wallet on other terms",
+                ));
+            }
+            tracing::info!(%wallet, "the wallet of an earlier try under this key is on chain");
+            deps.chain.first_signature(&wallet).await?
+        }
+    };
     let version = version_row(
         &account_id,
         FIRST_POLICY_VERSION,

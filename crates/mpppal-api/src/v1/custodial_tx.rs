@@ -82,6 +82,9 @@ pub struct AwaitingApproval {
     expires_at: String,
 }
 
+/// The longest a requested payment may wait for its challenge (and an escalation for a decision).
+const MAX_CHALLENGE_TTL: i64 = 7 * 24 * 3600;
+
 fn bad(detail: impl Into<String>) -> Problem {
     Problem::invalid(detail)
 }
@@ -250,6 +253,13 @@ pub(crate) async fn request_transaction(
     if request.challenge_id.is_empty() || request.challenge_id.len() > 128 {
         return Err(bad("challengeId must be 1 to 128 bytes"));
     }
+    if request
+        .category
+        .as_ref()
+        .is_some_and(|c| c.is_empty() || c.len() > mpppal_policy::MAX_CATEGORY_LEN)
+    {
+        return Err(bad("category must be 1 to 32 bytes"));
+    }
     if request.legs.is_empty() || request.legs.len() > 4 {
         return Err(bad("legs must hold 1 to 4 payments"));
     }
@@ -266,6 +276,12 @@ pub(crate) async fn request_transaction(
     let now = OffsetDateTime::now_utc().unix_timestamp();
     if request.expires_at <= now {
         return Err(bad("the challenge has expired"));
+    }
+    // The escalation waits until the challenge expires: a week at most, as for transfers.
+    if request.expires_at - now > MAX_CHALLENGE_TTL {
+        return Err(bad(format!(
+            "expiresAt must be within {MAX_CHALLENGE_TTL} seconds from now"
+        )));
     }
     let mut tx = deps.db.begin().await.map_err(Problem::database)?;
     // One payment by transaction per account at a time: they share the wallet's nonce.

@@ -215,6 +215,27 @@ async fn decide(
             ));
         }
     }
+    if approve {
+        // Waiting since an earlier UTC day: the chain will count the payment today, so its
+        // hold moves to today's budget, which must have room for it.
+        let transfer = transfers::get(&mut tx, &escalation.transfer_id)
+            .await
+            .map_err(Problem::database)?
+            .ok_or_else(|| Problem::not_found("the escalation's transfer is missing"))?;
+        let today = mpppal_policy::utc_day(time::OffsetDateTime::now_utc().unix_timestamp());
+        if let Err(reason) = super::spend::hold_on(&mut tx, &transfer, today).await? {
+            let _ = tx.rollback().await;
+            let mut problem = Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "payment_denied",
+                format!(
+                    "this payment waited since an earlier day and today's budget cannot take it: {reason}; it stays waiting"
+                ),
+            );
+            problem.extra = json!({ "reason": reason.code() });
+            return Err(problem);
+        }
+    }
     let note = decision.note.as_deref();
     if approve {
         escalations::decide(&mut tx, &escalation_id, "approved", &caller.key_id, note)

@@ -34,7 +34,13 @@ pub fn status(status: Option<&str>, allowed: &[&str]) -> Result<(), Problem> {
 pub fn parse_cursor<'a>(cursor: &'a str, prefix: &str) -> Result<(i64, &'a str), Problem> {
     let invalid = || bad("invalid_cursor", "cursor is not one this API returned");
     let (micros, id) = cursor.split_once('.').ok_or_else(invalid)?;
-    let micros = micros.parse().map_err(|_| invalid())?;
+    // Only instants PostgreSQL can hold (up to the year 9999): a larger one would overflow the
+    // query's conversion to a timestamp.
+    let micros = micros
+        .parse::<i64>()
+        .ok()
+        .filter(|m| (0..=253_402_300_799_999_999).contains(m))
+        .ok_or_else(invalid)?;
     let well_formed =
         id.starts_with(prefix) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     if well_formed {

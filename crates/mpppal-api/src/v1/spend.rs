@@ -74,3 +74,44 @@ pub(super) async fn decide(
         day,
     })
 }
+
+/// Moves the hold of a transfer waiting since an earlier UTC day to `today`, the day the chain
+/// will count it on once approved; `Err` with the policy's refusal when today's budget cannot
+/// take it (nothing changed then).
+pub(super) async fn hold_on(
+    tx: &mut PgConnection,
+    transfer: &mpppal_db::transfers::Transfer,
+    today: i64,
+) -> Result<Result<(), DenyReason>, Problem> {
+    if transfer.spend_day == today {
+        return Ok(Ok(()));
+    }
+    let current = mpppal_db::policies::current(tx, &transfer.account_id)
+        .await
+        .map_err(Problem::database)?
+        .ok_or_else(|| Problem::not_found("the account has no policy yet"))?;
+    let policy = args_of(&current, current.paused)?.to_policy();
+    let moved = budget::move_hold(
+        tx,
+        &transfer.account_id,
+        transfer.spend_day,
+        today,
+        transfer.amount,
+        Some(policy.max_daily_spend as i64),
+    )
+    .await
+    .map_err(Problem::database)?;
+    if !moved {
+        let reserved = budget::reserved(tx, &transfer.account_id, today)
+            .await
+            .map_err(Problem::database)?;
+        return Ok(Err(DenyReason::OverDailyLimit {
+            limit: policy.max_daily_spend,
+            remaining: policy.max_daily_spend.saturating_sub(reserved as u64),
+        }));
+    }
+    mpppal_db::transfers::set_spend_day(tx, &transfer.transfer_id, today)
+        .await
+        .map_err(Problem::database)?;
+    Ok(Ok(()))
+}

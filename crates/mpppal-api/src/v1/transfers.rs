@@ -189,6 +189,19 @@ pub(crate) async fn create_transfer(
     // Shared: payments go ahead side by side, but a policy change waits for them (and they for it).
     // Only a custodial account's transfer can be settled by MPPPal: the agent key signs it.
     super::custodial_tx::custodial(&mut tx, &caller, &body.account_id, Lock::Share).await?;
+    // A retry of this request was answered above from its saved response; a transfer of the
+    // account already under this key is a custodial payment whose challenge id is the key, or
+    // one whose saved response was purged: either way not this request's to repeat.
+    if transfers::by_key(&mut tx, &body.account_id, &key)
+        .await
+        .map_err(Problem::database)?
+        .is_some()
+    {
+        return Err(bad(
+            "invalid_idempotency_key",
+            "this account already has a transfer under this Idempotency-Key (a custodial payment for the challenge with this id, or a transfer older than the 7 days saved answers are kept): use another key",
+        ));
+    }
     let payment = Payment {
         amount: body.amount,
         counterparty: to.to_bytes(),

@@ -176,6 +176,7 @@ pub(crate) async fn enable_webhook(
         Ok(tx) => tx,
         Err(replay) => return Ok(replay),
     };
+    super::webhooks::room_for_an_endpoint(&mut tx, caller.operator_id).await?;
     if !mpppal_db::deliveries::enable(&mut tx, caller.operator_id, &endpoint_id)
         .await
         .map_err(Problem::database)?

@@ -118,6 +118,7 @@ pub(crate) async fn create_webhook(
         Ok(tx) => tx,
         Err(replay) => return Ok(replay),
     };
+    room_for_an_endpoint(&mut tx, caller.operator_id).await?;
     let endpoint_id = format!("whk_{}", random_base62(24));
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).expect("the OS random source");
@@ -197,4 +198,26 @@ pub(crate) async fn disable_webhook(
     .await?;
     commit(tx, &caller, key.as_deref(), StatusCode::NO_CONTENT, "").await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Most enabled endpoints one operator may have: every event is sent to each, so the cap bounds
+/// what one operator's events cost the dispatchers every other operator shares.
+pub(crate) const MAX_ENDPOINTS: i64 = 16;
+
+/// 409 `too_many_endpoints` when the operator already has [`MAX_ENDPOINTS`] enabled endpoints.
+pub(crate) async fn room_for_an_endpoint(
+    tx: &mut sqlx::PgConnection,
+    operator_id: sqlx::types::Uuid,
+) -> Result<(), Problem> {
+    let enabled = mpppal_db::webhooks::enabled_count(tx, operator_id)
+        .await
+        .map_err(Problem::database)?;
+    if enabled >= MAX_ENDPOINTS {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "too_many_endpoints",
+            format!("an operator has at most {MAX_ENDPOINTS} enabled webhook endpoints; disable one first"),
+        ));
+    }
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! What the API tests share: the local Redis, the clock, and serving the router on a port.
 #![allow(dead_code)] // each test file uses its own part of this
 
+pub mod faulty_rpc;
 pub mod worker;
 pub mod world;
 

@@ -58,7 +58,6 @@ struct TransactionConfig {
     encoding: Option<UiTransactionEncoding>,
     #[allow(dead_code)]
     commitment: Option<String>,
-    #[allow(dead_code)]
     max_supported_transaction_version: Option<u8>,
 }
 
@@ -81,7 +80,11 @@ pub async fn get_transaction(node: &Node, params: Value) -> Result<Value, RpcErr
         block_time: Some(recorded.block_time),
         transaction_index: None,
         transaction: EncodedTransactionWithStatusMeta {
-            version: None,
+            // A client that names the versions it reads gets the transaction's own, as from any
+            // node (payment verifiers such as solana-pay-kit check it).
+            version: config
+                .max_supported_transaction_version
+                .map(|_| recorded.transaction.version()),
             transaction: encode(&recorded, encoding)?,
             meta: Some(recorded.meta.clone()),
         },

@@ -27,6 +27,10 @@ use tokio::net::TcpListener;
 
 use envelope::{Request, Response};
 
+/// Most requests one batch may hold: a batch is answered in one piece, so an unbounded one would
+/// let one client hold the chain (and memory for every answer) as long as it likes.
+pub const MAX_BATCH: usize = 100;
+
 /// The router: one POST endpoint taking single or batched JSON-RPC requests.
 pub fn router(node: Arc<Node>) -> Router {
     Router::new()
@@ -66,6 +70,11 @@ async fn answer(node: Arc<Node>, body: axum::body::Bytes) -> Value {
         Ok(Value::Array(batch)) if batch.is_empty() => {
             Response::error(Value::Null, RpcError::invalid_request("empty batch")).into_value()
         }
+        Ok(Value::Array(batch)) if batch.len() > MAX_BATCH => Response::error(
+            Value::Null,
+            RpcError::invalid_request(&format!("a batch holds at most {MAX_BATCH} requests")),
+        )
+        .into_value(),
         Ok(Value::Array(batch)) => {
             let mut out = Vec::with_capacity(batch.len());
             for item in batch {

@@ -240,6 +240,27 @@ async fn close_pays_the_voucher_refunds_the_rest_and_frees_budget() {
 }
 
 #[tokio::test]
+async fn tokens_sent_straight_to_the_escrow_go_back_but_free_no_budget() {
+    let mut o = open(4 * USDC).await;
+    assert_eq!(o.f.wallet_state().await.spent_today, 4 * USDC);
+    // Someone sends 10 USDC to the escrow: not locked from the wallet, never counted.
+    o.f.chain
+        .mint_usdc_to(&o.s.escrow(), 10 * USDC)
+        .await
+        .unwrap();
+    let agent = o.f.agent.insecure_clone();
+    o.close(&agent, 1_250_000, NOON + 60).await.unwrap();
+    assert_eq!(o.f.balance(&o.f.bob_usdc.clone()).await, 1_250_000);
+    // Every token the escrow held goes back to the wallet, the donation too...
+    assert_eq!(
+        o.f.balance(&o.f.vault.clone()).await,
+        100 * USDC - 1_250_000 + 10 * USDC
+    );
+    // ...but the day's budget gets back only the deposit not paid out.
+    assert_eq!(o.f.wallet_state().await.spent_today, 1_250_000);
+}
+
+#[tokio::test]
 async fn close_with_zero_needs_no_voucher_and_refunds_everything() {
     let mut o = open(USDC).await;
     let ix = settlement_ix::close_session(

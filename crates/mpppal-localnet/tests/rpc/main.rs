@@ -277,6 +277,16 @@ async fn bad_requests_get_json_rpc_errors_and_the_server_stays_up() {
             "{body} -> {response}"
         );
     }
+    // A batch up to the cap is answered item by item; one over it is refused whole.
+    let item = r#"{"jsonrpc":"2.0","id":1,"method":"getHealth"}"#;
+    let batch = |n: usize| format!("[{}]", vec![item; n].join(","));
+    let answered = net.raw(&batch(mpppal_localnet::rpc::MAX_BATCH)).await;
+    assert_eq!(
+        answered.as_array().map(Vec::len),
+        Some(mpppal_localnet::rpc::MAX_BATCH)
+    );
+    let refused = net.raw(&batch(mpppal_localnet::rpc::MAX_BATCH + 1)).await;
+    assert_eq!(refused["error"]["code"], json!(-32600), "{refused}");
     let null_params = net
         .raw(r#"{"jsonrpc":"2.0","id":8,"method":"getVersion","params":null}"#)
         .await;

@@ -58,7 +58,7 @@ impl ApiReporter {
         let account_id = account_id.into();
         let (queue, inbox) = mpsc::unbounded_channel();
         let courier = Courier {
-            http: reqwest::Client::new(),
+            http: super::timeouts::http_client(),
             api,
             account_id: account_id.clone(),
             totals: Delivered::default(),

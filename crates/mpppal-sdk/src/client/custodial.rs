@@ -35,7 +35,7 @@ impl CustodialClient {
     /// key (agent scope).
     pub fn new(api: ApiCredentials, account_id: impl Into<String>, mint: Pubkey) -> Self {
         Self {
-            http: reqwest::Client::new(),
+            http: super::timeouts::http_client(),
             api,
             account_id: account_id.into(),
             mint,

@@ -33,7 +33,7 @@ pub struct KeypairClient {
 impl KeypairClient {
     pub fn new(payer: Keypair, chain: Arc<RpcChain>) -> Self {
         Self {
-            http: reqwest::Client::new(),
+            http: super::timeouts::http_client(),
             payer,
             chain,
             vet: Arc::new(|_| Ok(())),

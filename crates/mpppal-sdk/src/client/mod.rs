@@ -31,6 +31,7 @@ mod push;
 mod report;
 mod sessions;
 mod sign;
+mod timeouts;
 
 pub use api::ApiCredentials;
 pub use api_reporter::{ApiReporter, Delivered};
@@ -42,3 +43,4 @@ pub use middleware::{Payment, PaymentMiddleware};
 pub use paying::{AgentWallet, PaidResponse, PayingClient, ACCEPT_PAYMENT};
 pub use report::{DeferredReceipt, MemoryReporter, PaidReceipt, ReceiptReporter, SessionEvent};
 pub use sessions::OpenSession;
+pub use timeouts::{CONNECT_TIMEOUT, REQUEST_TIMEOUT};

@@ -79,7 +79,7 @@ impl PayingClient {
         reporter: Arc<dyn ReceiptReporter>,
     ) -> Self {
         Self {
-            http: reqwest::Client::new(),
+            http: super::timeouts::http_client(),
             wallet: Agent {
                 agent: Arc::new(wallet.agent),
                 wallet: wallet.wallet,

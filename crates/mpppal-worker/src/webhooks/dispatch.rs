@@ -1,21 +1,29 @@
-//! Delivering queued webhook messages: one try per message at a time (its queue row is locked
-//! while the request runs, so dispatchers side by side never send the same try twice), one
-//! attempt row per try, the retry schedule, and disabling an endpoint that keeps failing.
+//! Delivering queued webhook messages: one try per message at a time (the message is leased to
+//! its dispatcher while the request runs, with no database transaction open, so dispatchers side
+//! by side never send the same try twice and a slow endpoint holds no connection), operators
+//! served fairly, one attempt row per try, the retry schedule, and disabling an endpoint that
+//! keeps failing.
 
-use mpppal_db::deliveries::{self, Due, Outcome};
+use mpppal_db::deliveries::{self, Claim, Due, Outcome};
 use serde_json::json;
 
 use super::sign;
 use crate::{Ctx, Retry};
 
-/// Tries the next due message, if any; whether there was one.
+/// Tries the next due message, if any; whether there was one (or may be one at once).
 pub async fn dispatch_once(ctx: &Ctx) -> Result<bool, Retry> {
-    let mut tx = ctx.db.begin().await?;
-    let Some(due) = deliveries::due(&mut tx, 1).await?.pop() else {
-        return Ok(false);
+    // Longer than a try can take, so a lease runs out only when its dispatcher died.
+    let lease = ctx.config.webhook_timeout.as_secs_f64() + 30.0;
+    let due = match deliveries::claim(&ctx.db, lease).await? {
+        Claim::Nothing => return Ok(false),
+        Claim::Raced => return Ok(true),
+        Claim::Message(due) => due,
     };
     let attempt = due.attempts + 1;
-    let (delivered, response_status, error) = match send(ctx, &due).await {
+    // No transaction is open while the endpoint takes its time.
+    let sent = send(ctx, &due).await;
+    let mut tx = ctx.db.begin().await?;
+    let (delivered, response_status, error) = match sent {
         Ok(status) if (200..300).contains(&status) => (true, Some(status as i16), None),
         Ok(status) => (
             false,

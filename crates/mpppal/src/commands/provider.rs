@@ -36,8 +36,15 @@ pub struct Args {
     recipient: Option<PathBuf>,
     /// Keypair file of the account that pays transaction fees for clients.
     /// Default: a new key funded by the local chain's faucet.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "no_fee_payer")]
     fee_payer: Option<PathBuf>,
+    /// Sponsor no fees: clients send their own transactions and present the signature (push).
+    /// No /session then: the paywall submits session transactions with its fee payer.
+    #[arg(long)]
+    no_fee_payer: bool,
+    /// Offer no MPPPal deferred receipts: every charge is paid by a transaction.
+    #[arg(long)]
+    no_receipts: bool,
     /// The mint charged in. Default: the local chain's USDC.
     #[arg(long)]
     mint: Option<String>,
@@ -82,9 +89,10 @@ async fn serve(args: Args) -> Result<()> {
         faucet_usdc(&chain, &recipient, 1).await?;
     }
     let fee_payer = match &args.fee_payer {
-        Some(path) => {
-            read_keypair_file(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?
-        }
+        _ if args.no_fee_payer => None,
+        Some(path) => Some(
+            read_keypair_file(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?,
+        ),
         None => {
             let key = Keypair::new();
             let sig = chain
@@ -93,7 +101,7 @@ async fn serve(args: Args) -> Result<()> {
                 .await
                 .context("funding a fee payer needs the local chain's faucet; pass --fee-payer elsewhere")?;
             chain.rpc.confirm_transaction(&sig).await?;
-            key
+            Some(key)
         }
     };
     let secret = match args.secret {
@@ -112,13 +120,14 @@ async fn serve(args: Args) -> Result<()> {
         decimals: mpppal_solana::USDC_DECIMALS,
         network: Network::Localnet,
         challenge_ttl: Duration::from_secs(300),
-        receipts: Some(ReceiptTerms {
+        receipts: (!args.no_receipts).then_some(ReceiptTerms {
             settlement_program: mpppal_solana::SETTLEMENT_PROGRAM_ID,
             max_ttl: Duration::from_secs(600),
         }),
         transactions: true,
-        fee_payer: Some(Arc::new(fee_payer)),
-        sessions: Some(SessionTerms {
+        fee_payer: fee_payer.map(Arc::new),
+        // The paywall submits session opens and closes, so sessions need its fee payer.
+        sessions: (!args.no_fee_payer).then(|| SessionTerms {
             payee: Arc::new(payee),
             suggested_deposit: args.price.saturating_mul(1_000),
             vouchers: if args.serve_before_verifying {
@@ -128,6 +137,7 @@ async fn serve(args: Args) -> Result<()> {
             },
         }),
     };
+    let sessions = config.sessions.is_some();
     let (store, channels): (Arc<dyn PaymentStore>, Arc<dyn ChannelStore>) = match &args.database_url
     {
         Some(url) => {
@@ -144,24 +154,38 @@ async fn serve(args: Args) -> Result<()> {
         ),
     };
     let paywall = Paywall::with_stores(config, chain, store, channels).map_err(|e| anyhow!(e))?;
-    let app = Router::new()
-        .route(
-            "/charge",
-            get(|| async { axum::Json(json!({ "data": "a paid answer" })) })
-                .route_layer(paywall.charge(args.price)),
-        )
-        .route(
+    let mut app = Router::new().route(
+        "/charge",
+        get(|| async { axum::Json(json!({ "data": "a paid answer" })) })
+            .route_layer(paywall.charge(args.price)),
+    );
+    if sessions {
+        app = app.route(
             "/session",
             get(|| async { axum::Json(json!({ "data": "a metered answer" })) })
                 .route_layer(paywall.session(args.price)),
-        )
+        );
+    }
+    let app = app
         .route("/health", get(|| async { "ok" }))
         .layer(mpppal_protocol::panic_guard::layer());
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let accepts = [
+        (!args.no_receipts).then_some("MPPPal receipts"),
+        Some(if args.no_fee_payer {
+            "transactions clients send themselves (push); no sessions (they need a fee payer)"
+        } else {
+            "sponsored transactions (pull), sessions"
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
     let banner = format!(
-        "MPPPal sample provider on http://{}\n  GET /charge   {} base units per request, paid to {recipient}\n  GET /session  {} base units per request, through a payment session\n  accepts       MPPPal receipts, sponsored transactions (pull), sessions\n",
+        "MPPPal sample provider on http://{}\n  GET /charge   {} base units per request, paid to {recipient}\n  GET /session  {} base units per request, through a payment session\n  accepts       {accepts}\n",
         args.bind, args.price, args.price
     );
     // Whoever started us may stop reading our output; the API keeps serving regardless.

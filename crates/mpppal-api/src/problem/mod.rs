@@ -4,6 +4,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
+pub mod codes;
+
 /// A problem answer: status, stable code, human detail, and extra members.
 #[derive(Debug)]
 pub struct Problem {
@@ -45,6 +47,10 @@ impl IntoResponse for Problem {
 
 impl Problem {
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        debug_assert!(
+            codes::statuses(code).is_some_and(|s| s.contains(&status.as_u16())),
+            "problem code {code} with status {status} is not in problem/codes.rs"
+        );
         Self {
             status,
             code,
@@ -64,7 +70,20 @@ impl Problem {
     }
 
     /// 503: the database failed the request; the cause goes to the log, not to the caller.
+    /// A value the database cannot store (SQLSTATE class 22: too long for its column, out of
+    /// range, a NUL character) is the caller's mistake that a check before it missed: 400, and
+    /// still nothing of the database's text.
     pub fn database(e: sqlx::Error) -> Self {
+        let data_exception = e
+            .as_database_error()
+            .and_then(|d| d.code())
+            .is_some_and(|code| code.starts_with("22"));
+        if data_exception {
+            tracing::warn!(error = %e, "the database refused a value of the request");
+            return Self::invalid(
+                "a value does not fit what it is stored in: too long, out of range, or holding a NUL character",
+            );
+        }
         tracing::error!(error = %e, "database error");
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
