@@ -136,6 +136,9 @@ export async function startStack({ subject = "e2e-operator", dashboardDir = join
       REDIS_URL: "redis://127.0.0.1:6379",
       // Stacks side by side on one Redis (other suites, other runs) never take each other's jobs.
       MPPPAL_JOB_STREAM: `mpppal:jobs:${database}`,
+      // Every browser test signs in anew, all from one address: more sign-ins a minute than a
+      // person makes (the limit itself is tested in crates/mpppal-api/tests/refusals.rs).
+      MPPPAL_RATE_LIMIT_SIGN_IN: "off",
       MPPPAL_MASTER_KEY: randomBytes(32).toString("hex"),
       SOLANA_RPC_URL: rpcUrl,
       MPPPAL_OIDC_ISSUER: issuerUrl,

@@ -29,6 +29,18 @@ pub fn complete(mut spec: Value) -> Value {
         },
         "additionalProperties": true
     });
+    // The one list of event types (webhooks and `/v1/events`), for clients to read, not copy.
+    components["schemas"]["EventType"] = json!({
+        "type": "string",
+        "description": "What happened; webhook messages and `/v1/events` carry it as `type`.",
+        "enum": crate::v1::EVENT_TYPES,
+    });
+    for schema in ["NewWebhook", "Webhook"] {
+        let events = &mut components["schemas"][schema]["properties"]["events"];
+        if events.is_object() {
+            events["items"] = json!({ "$ref": "#/components/schemas/EventType" });
+        }
+    }
     components["securitySchemes"]["apiKey"] = json!({
         "type": "apiKey", "in": "header", "name": "Authorization",
         "description": "`MPPPal-HMAC-SHA256 KeyId=…, Timestamp=…, Signature=…` (docs/api.md)"
@@ -127,5 +139,14 @@ mod tests {
         }
         let codes = &spec["components"]["schemas"]["Problem"]["properties"]["code"]["enum"];
         assert_eq!(codes.as_array().unwrap().len(), CODES.len());
+        let events = &spec["components"]["schemas"]["EventType"]["enum"];
+        assert_eq!(
+            events.as_array().unwrap().len(),
+            crate::v1::EVENT_TYPES.len()
+        );
+        assert_eq!(
+            spec["components"]["schemas"]["NewWebhook"]["properties"]["events"]["items"]["$ref"],
+            "#/components/schemas/EventType"
+        );
     }
 }

@@ -17,6 +17,11 @@ use std::time::{Duration, Instant};
 use crate::problem::Problem;
 use crate::ready::Dependencies;
 
+/// The routes that start or finish a sign-in (each keeps state in Redis or the database, or
+/// asks the issuer): the tighter per-address limit counts these, not a signed-in page's checks
+/// of `/auth/session`.
+const SIGN_IN_PATHS: [&str; 3] = ["/auth/login", "/auth/callback", "/auth/link"];
+
 /// Callers remembered before the idle ones are forgotten (a full cell is the same as none).
 const PRUNE_ABOVE: usize = 10_000;
 
@@ -162,8 +167,8 @@ pub fn too_many(who: &str, wait: Duration) -> Response {
     response
 }
 
-/// Every request counts against its client address, and sign-in routes also against the
-/// tighter sign-in limit. A server started without connection info (embedded in a program of
+/// Every request counts against its client address, and sign-in routes ([`SIGN_IN_PATHS`]) also
+/// against the tighter sign-in limit. A server started without connection info (embedded in a program of
 /// its own) has no addresses to count.
 pub async fn by_address(
     State(deps): State<Arc<Dependencies>>,
@@ -181,7 +186,7 @@ pub async fn by_address(
     if let Err(wait) = deps.rate_limits.per_address.check(&address, now) {
         return too_many("address", wait);
     }
-    if request.uri().path().starts_with("/auth/") {
+    if SIGN_IN_PATHS.contains(&request.uri().path()) {
         if let Err(wait) = deps.rate_limits.sign_in.check(&address, now) {
             return too_many("address (sign-in)", wait);
         }

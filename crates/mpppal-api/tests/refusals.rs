@@ -229,7 +229,8 @@ async fn too_many_requests_are_429s_with_retry_after(pool: PgPool) {
     }
     assert_eq!(statuses[2], 429, "{statuses:?}");
     assert_ne!(statuses[0], 429, "{statuses:?}");
-    // Other routes of that address are not held back by the sign-in limit.
+    // Other routes of that address are not held back by the sign-in limit, nor is a signed-in
+    // page asking who is signed in.
     assert_eq!(
         http.get(format!("{base}/health"))
             .send()
@@ -238,4 +239,12 @@ async fn too_many_requests_are_429s_with_retry_after(pool: PgPool) {
             .status(),
         200
     );
+    for _ in 0..3 {
+        let session = http
+            .get(format!("{base}/auth/session"))
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(session.status(), 429);
+    }
 }

@@ -91,6 +91,23 @@ struct Browser {
     http: reqwest::Client,
 }
 
+/// The API with sign-in against `issuer`, served on a loopback port; its base URL.
+async fn api_signing_in_with(pool: &PgPool, issuer: &Issuer) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api = format!("http://{}", listener.local_addr().unwrap());
+    let deps = Dependencies::new(pool.clone(), &redis_url(), "http://127.0.0.1:1")
+        .unwrap()
+        .with_master_key(Some(MASTER))
+        .with_oidc(Some(OidcConfig {
+            issuer: issuer.url.clone(),
+            client_id: "mpppal-dashboard".into(),
+            client_secret: None,
+            redirect_url: format!("{api}/auth/callback"),
+        }));
+    serve_on(listener, deps);
+    api
+}
+
 /// The value of cookie `name` in a response's `Set-Cookie` headers.
 fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
     response
@@ -105,6 +122,17 @@ fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
 }
 
 impl Browser {
+    /// A browser of its own (cookies are the test's to carry) that follows no redirect.
+    fn at(api: &str) -> Self {
+        Self {
+            api: api.to_string(),
+            http: reqwest::Client::builder()
+                .redirect(Policy::none())
+                .build()
+                .unwrap(),
+        }
+    }
+
     /// Follows the sign-in as a browser would, one redirect at a time: to the issuer, back to the
     /// callback with the login cookie `/auth/login` set. The callback's answer: status, its
     /// `Set-Cookie` session token, the callback URL and that login cookie (to try them again).
@@ -184,25 +212,8 @@ async fn an_operator_member_signs_in_with_openid_connect(pool: PgPool) {
     keys::create(&pool, &MASTER, operator, "first", &[Scope::Read])
         .await
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let api = format!("http://{}", listener.local_addr().unwrap());
-    let deps = Dependencies::new(pool.clone(), &redis_url(), "http://127.0.0.1:1")
-        .unwrap()
-        .with_master_key(Some(MASTER))
-        .with_oidc(Some(OidcConfig {
-            issuer: issuer.url.clone(),
-            client_id: "mpppal-dashboard".into(),
-            client_secret: None,
-            redirect_url: format!("{api}/auth/callback"),
-        }));
-    serve_on(listener, deps);
-    let browser = Browser {
-        api,
-        http: reqwest::Client::builder()
-            .redirect(Policy::none())
-            .build()
-            .unwrap(),
-    };
+    let api = api_signing_in_with(&pool, &issuer).await;
+    let browser = Browser::at(&api);
 
     // A verified identity that is nobody's member gets no session.
     let (status, token, _, problem) = browser.sign_in().await;
@@ -325,29 +336,8 @@ async fn a_callback_carried_into_another_browser_signs_nobody_in(pool: PgPool) {
     mpppal_db::members::add(&mut conn, operator, &issuer.url, SUBJECT)
         .await
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let api = format!("http://{}", listener.local_addr().unwrap());
-    let deps = Dependencies::new(pool.clone(), &redis_url(), "http://127.0.0.1:1")
-        .unwrap()
-        .with_master_key(Some(MASTER))
-        .with_oidc(Some(OidcConfig {
-            issuer: issuer.url.clone(),
-            client_id: "mpppal-dashboard".into(),
-            client_secret: None,
-            redirect_url: format!("{api}/auth/callback"),
-        }));
-    serve_on(listener, deps);
-    let http = || {
-        reqwest::Client::builder()
-            .redirect(Policy::none())
-            .build()
-            .unwrap()
-    };
-    let attacker = Browser {
-        api: api.clone(),
-        http: http(),
-    };
-    let victim = Browser { api, http: http() };
+    let api = api_signing_in_with(&pool, &issuer).await;
+    let (attacker, victim) = (Browser::at(&api), Browser::at(&api));
 
     // The victim's browser has no login cookie, or one of its own sign-in.
     let (callback, attackers_cookie) = attacker.start_sign_in().await;
@@ -387,13 +377,7 @@ async fn a_login_link_signs_in_once(pool: PgPool) {
         .unwrap()
         .with_master_key(Some(MASTER));
     let api = support::serve(deps).await;
-    let browser = Browser {
-        api: api.clone(),
-        http: reqwest::Client::builder()
-            .redirect(Policy::none())
-            .build()
-            .unwrap(),
-    };
+    let browser = Browser::at(&api);
     let mut conn = pool.acquire().await.unwrap();
     let token = mpppal_api::signin::create_link(&mut conn, &MASTER, operator, "root")
         .await
@@ -492,25 +476,8 @@ async fn sign_in_goes_on_when_the_issuer_rotates_its_keys(pool: PgPool) {
     mpppal_db::members::add(&mut conn, operator, &issuer.url, SUBJECT)
         .await
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let api = format!("http://{}", listener.local_addr().unwrap());
-    let deps = Dependencies::new(pool.clone(), &redis_url(), "http://127.0.0.1:1")
-        .unwrap()
-        .with_master_key(Some(MASTER))
-        .with_oidc(Some(OidcConfig {
-            issuer: issuer.url.clone(),
-            client_id: "mpppal-dashboard".into(),
-            client_secret: None,
-            redirect_url: format!("{api}/auth/callback"),
-        }));
-    serve_on(listener, deps);
-    let browser = Browser {
-        api,
-        http: reqwest::Client::builder()
-            .redirect(Policy::none())
-            .build()
-            .unwrap(),
-    };
+    let api = api_signing_in_with(&pool, &issuer).await;
+    let browser = Browser::at(&api);
     // The first sign-in reads the issuer's keys (one key).
     assert_eq!(browser.sign_in().await.0, 303);
     // A new key: the next token is signed with the old one, the one after with the new one,

@@ -15,6 +15,7 @@ export type RotatedSecret = S["RotatedSecret"];
 export type ReplayedJob = S["ReplayedJob"];
 export type Receipt = S["ReceiptView"];
 export type Webhook = S["Webhook"];
+export type EventType = S["EventType"];
 export type Delivery = S["DeliveryView"];
 export type AuditEntry = S["AuditEntry"];
 export type ApiKey = S["ApiKey"];

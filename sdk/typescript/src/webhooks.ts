@@ -3,6 +3,9 @@
 // typed event.
 import { Webhook, WebhookVerificationError as StandardError } from "standardwebhooks";
 import { WebhookVerificationError } from "./errors.js";
+import type { components } from "./operator/schema.js";
+
+type EventType = components["schemas"]["EventType"];
 
 interface EventBase<T extends string, D> {
   /** The `webhook-id` header: `evt_<id>`, the same on every retry (drop duplicates by it). */
@@ -56,7 +59,11 @@ export const WEBHOOK_EVENT_TYPES = [
   "account.unpaused",
   "reconciliation.difference",
   "webhook.disabled",
-] as const;
+] as const satisfies readonly EventType[];
+
+// Fails to compile when the API adds an event type this list does not name.
+const everyEventType: [Exclude<EventType, (typeof WEBHOOK_EVENT_TYPES)[number]>] extends [never] ? true : false = true;
+void everyEventType;
 
 type HeaderSource = Headers | Record<string, string | string[] | undefined>;
 

@@ -6,12 +6,13 @@ import { api, unwrap } from "@/api/client";
 import { Field } from "@/components/Field";
 import { ErrorNote } from "@/components/QueryState";
 import { SecretOnce } from "@/components/SecretOnce";
+import type { EventType } from "@/api/types";
 import { WEBHOOK_EVENTS } from "./events";
 
 export function NewWebhook() {
   const client = useQueryClient();
   const [url, setUrl] = useState("");
-  const [events, setEvents] = useState<string[]>([]);
+  const [events, setEvents] = useState<EventType[]>([]);
   const create = useMutation({
     mutationFn: () => unwrap(api.POST("/v1/webhooks", { body: { url: url.trim(), events } })),
     onSuccess: () => {
@@ -24,7 +25,7 @@ export function NewWebhook() {
     event.preventDefault();
     create.mutate();
   }
-  const toggle = (type: string, on: boolean) => setEvents(on ? [...events, type] : events.filter((e) => e !== type));
+  const toggle = (type: EventType, on: boolean) => setEvents(on ? [...events, type] : events.filter((e) => e !== type));
   return (
     <section className="panel" aria-labelledby="new-webhook-heading">
       <h2 id="new-webhook-heading">Add an endpoint</h2>

@@ -1,4 +1,6 @@
-/** The events a webhook endpoint can subscribe to (docs/api.md). */
+import type { EventType } from "@/api/types";
+
+/** The events a webhook endpoint can subscribe to: the API's `EventType`, in the order shown. */
 export const WEBHOOK_EVENTS = [
   "transfer.created",
   "transfer.settled",
@@ -14,4 +16,8 @@ export const WEBHOOK_EVENTS = [
   "account.unpaused",
   "reconciliation.difference",
   "webhook.disabled",
-] as const;
+] as const satisfies readonly EventType[];
+
+// Fails to compile when the API adds an event type this list does not show.
+const everyEventType: [Exclude<EventType, (typeof WEBHOOK_EVENTS)[number]>] extends [never] ? true : false = true;
+void everyEventType;

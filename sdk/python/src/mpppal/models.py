@@ -177,6 +177,24 @@ class EscalationView(ApiModel):
     transfer_id: str = Field(alias="transferId")
 
 
+EventType = Literal[
+    "transfer.created",
+    "transfer.settled",
+    "transfer.failed",
+    "transfer.rejected",
+    "receipts.settled",
+    "receipts.failed",
+    "escalation.required",
+    "session.opened",
+    "session.settled",
+    "policy.updated",
+    "account.paused",
+    "account.unpaused",
+    "reconciliation.difference",
+    "webhook.disabled",
+]
+
+
 class HandleResolution(ApiModel):
     handle: str = Field(alias="handle")
     solana_address: str = Field(alias="solanaAddress")
@@ -215,7 +233,7 @@ class NewTransferBody(ApiModel):
 
 
 class NewWebhook(ApiModel):
-    events: list[str] | None = Field(default=None, alias="events")
+    events: list[EventType] | None = Field(default=None, alias="events")
     url: str = Field(alias="url")
 
 
@@ -545,7 +563,7 @@ class Webhook(ApiModel):
     created_at: str = Field(alias="createdAt")
     disabled_reason: str | None = Field(default=None, alias="disabledReason")
     endpoint_id: str = Field(alias="endpointId")
-    events: list[str] = Field(alias="events")
+    events: list[EventType] = Field(alias="events")
     secret: str | None = Field(default=None, alias="secret")
     status: str = Field(alias="status")
     url: str = Field(alias="url")
@@ -581,6 +599,7 @@ __all__ = [
     "DifferenceView",
     "EscalationPage",
     "EscalationView",
+    "EventType",
     "HandleResolution",
     "Health",
     "Leg",

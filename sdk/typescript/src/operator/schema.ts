@@ -1088,7 +1088,7 @@ export interface components {
         };
         NewWebhook: {
             /** @description Event types to send; empty or absent means all. */
-            events?: string[];
+            events?: components["schemas"]["EventType"][];
             /** @description Where events are POSTed (http or https). */
             url: string;
         };
@@ -1447,7 +1447,7 @@ export interface components {
             createdAt: string;
             disabledReason?: string | null;
             endpointId: string;
-            events: string[];
+            events: components["schemas"]["EventType"][];
             /** @description `whsec_…`: shown at creation only (`null` on a replay and in lists). */
             secret?: string | null;
             /** @description `enabled` or `disabled`. */
@@ -1481,6 +1481,11 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @description What happened; webhook messages and `/v1/events` carry it as `type`.
+         * @enum {string}
+         */
+        EventType: "transfer.created" | "transfer.settled" | "transfer.failed" | "transfer.rejected" | "receipts.settled" | "receipts.failed" | "escalation.required" | "session.opened" | "session.settled" | "policy.updated" | "account.paused" | "account.unpaused" | "reconciliation.difference" | "webhook.disabled";
     };
     responses: never;
     parameters: never;
