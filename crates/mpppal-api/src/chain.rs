@@ -168,6 +168,19 @@ impl Chain {
         })
     }
 
+    /// The newest transaction that touched `address`.
+    pub async fn last_signature(&self, address: &Pubkey) -> Result<String, Problem> {
+        let signatures = self
+            .rpc
+            .get_signatures_for_address(address)
+            .await
+            .map_err(|e| unavailable(&e))?;
+        signatures
+            .first()
+            .map(|s| s.signature.clone())
+            .ok_or_else(|| rejected(format!("the chain lists no transaction of {address}")))
+    }
+
     /// The oldest transaction that touched `address` (for a wallet: the one that created it).
     pub async fn first_signature(&self, address: &Pubkey) -> Result<String, Problem> {
         let signatures = self

@@ -582,6 +582,58 @@ async fn a_retry_after_a_lost_answer_finds_the_wallet_the_first_try_made(pool: P
 }
 
 #[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
+async fn a_policy_change_whose_answer_was_lost_is_made_once(pool: PgPool) {
+    let node = std::sync::Arc::new(mpppal_localnet::rpc::Node::new(
+        mpppal_localnet::LocalChain::start().await,
+    ));
+    let (chain_url, _) = mpppal_localnet::rpc::spawn(node).await.unwrap();
+    let proxy = support::faulty_rpc::FaultyRpc::start(chain_url.clone()).await;
+    let w = world_on(pool, &proxy.url, chain_url).await;
+    w.fund_owner().await;
+    let account = w.account(policy()).await;
+    let id = account["accountId"].as_str().unwrap();
+    let pda = account["solanaAddress"].as_str().unwrap();
+    let mut changed = policy();
+    changed["maxDailySpend"] = json!(40 * USDC);
+    let path = format!("/v1/accounts/{id}/policy");
+    for (what, method, path, body) in [
+        ("replace", "PUT", path.clone(), Some(changed)),
+        ("pause", "POST", format!("/v1/accounts/{id}/pause"), None),
+    ] {
+        let version = w.wallet(pda).await.policy_version;
+        let sent = proxy.sends();
+        // The change lands; the API never hears so, answers 503 and keeps nothing.
+        proxy.lose_next_send_answers(1);
+        let key = format!("lost-{what}");
+        let (status, problem) = w.api.call(method, &path, body.as_ref(), Some(&key)).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (503, Some("chain_unavailable")),
+            "{what}: {problem}"
+        );
+        assert_eq!(
+            w.wallet(pda).await.policy_version,
+            version + 1,
+            "{what} landed"
+        );
+        // The retry records what landed instead of writing the change again.
+        let (status, view) = w.api.call(method, &path, body.as_ref(), Some(&key)).await;
+        assert_eq!(status, 200, "{what}: {view}");
+        assert_eq!(proxy.sends(), sent + 1, "{what} was sent twice");
+        let on_chain = w.wallet(pda).await;
+        assert_eq!(on_chain.policy_version, version + 1);
+        assert_eq!(
+            view["version"],
+            json!(version + 1),
+            "the mirror is the chain's: {view}"
+        );
+    }
+    let wallet = w.wallet(pda).await;
+    assert!(wallet.policy.paused);
+    assert_eq!(wallet.policy.max_daily_spend, 40 * USDC);
+}
+
+#[sqlx::test(migrator = "mpppal_db::MIGRATOR")]
 async fn a_master_key_rotation_reseals_owner_and_agent_keys_too(pool: PgPool) {
     let w = world(pool).await;
     w.fund_owner().await;
