@@ -165,7 +165,9 @@ async fn receipts_settle_in_batches_exactly_once(pool: PgPool) {
         .as_array()
         .unwrap()
         .iter()
-        .all(|r| r["settlementTxSignature"].is_string() && r["settledAt"].is_string()));
+        .all(|r| r["settlementTxSignature"].is_string()
+            && r["settledAt"].is_string()
+            && r["batchId"].is_i64()));
 
     // A batch whose outcome was lost and is settled again from scratch (a new transaction for
     // the same receipts): the chain's receipt records make it pay nothing.

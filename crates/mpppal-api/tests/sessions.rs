@@ -56,6 +56,7 @@ async fn a_session_is_reported_and_settled_as_the_chain_says(pool: PgPool) {
     assert!(session_id.starts_with("sess_"));
     assert_eq!(session["status"], "open");
     assert_eq!(session["runningTotal"], REQUESTS * PRICE);
+    assert!(session["lastVoucherAt"].is_string(), "{session}");
     assert_eq!(
         session["signer"].as_str(),
         Some(agent.pubkey().to_string().as_str())

@@ -126,6 +126,8 @@ pub struct StoredReceipt {
     pub expires_at: String,
     pub settlement_tx_signature: Option<String>,
     pub rejection_reason: Option<String>,
+    /// The `settle_batch` the receipt went into, once it did.
+    pub batch_id: Option<i64>,
     pub received_at: String,
     pub settled_at: Option<String>,
 }
@@ -144,7 +146,7 @@ pub async fn list(
         r#"SELECT r.receipt_id, r.account_id, r.challenge_id, r.recipient, r.amount,
                   r.status::text AS "status!",
                   to_char(r.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "expires_at!",
-                  r.settlement_tx_signature, r.rejection_reason,
+                  r.settlement_tx_signature, r.rejection_reason, r.batch_id,
                   to_char(r.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "received_at!",
                   to_char(r.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at
            FROM receipts r JOIN accounts a USING (account_id)

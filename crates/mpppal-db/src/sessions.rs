@@ -21,6 +21,8 @@ pub struct SessionRow {
     pub settlement_tx_signature: Option<String>,
     pub opened_at: String,
     pub settled_at: Option<String>,
+    /// When the agent reported the voucher `running_total` comes from.
+    pub last_voucher_at: Option<String>,
     /// `opened_at` in microseconds since the epoch: the list cursor's first half.
     pub opened_micros: i64,
 }
@@ -62,6 +64,8 @@ pub async fn open(
                   s.cap, s.running_total, s.status::text AS "status!", s.paid, s.settlement_tx_signature,
                   to_char(s.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "opened_at!",
                   to_char(s.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at,
+                  (SELECT to_char(v.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+                     FROM vouchers v WHERE v.session_id = s.session_id) AS last_voucher_at,
                   (extract(epoch FROM s.opened_at) * 1000000)::bigint AS "opened_micros!" FROM mpp_sessions s WHERE s.channel_address = $1"#,
         new.channel_address
     )
@@ -96,6 +100,8 @@ pub async fn find(
                   s.cap, s.running_total, s.status::text AS "status!", s.paid, s.settlement_tx_signature,
                   to_char(s.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "opened_at!",
                   to_char(s.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at,
+                  (SELECT to_char(v.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+                     FROM vouchers v WHERE v.session_id = s.session_id) AS last_voucher_at,
                   (extract(epoch FROM s.opened_at) * 1000000)::bigint AS "opened_micros!" FROM mpp_sessions s JOIN accounts a USING (account_id)
            WHERE a.operator_id = $1 AND s.session_id = $2"#,
         operator_id,
@@ -120,6 +126,8 @@ pub async fn list(
                   s.cap, s.running_total, s.status::text AS "status!", s.paid, s.settlement_tx_signature,
                   to_char(s.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "opened_at!",
                   to_char(s.settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS settled_at,
+                  (SELECT to_char(v.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+                     FROM vouchers v WHERE v.session_id = s.session_id) AS last_voucher_at,
                   (extract(epoch FROM s.opened_at) * 1000000)::bigint AS "opened_micros!" FROM mpp_sessions s JOIN accounts a USING (account_id)
            WHERE a.operator_id = $1
              AND ($2::varchar IS NULL OR s.account_id = $2)

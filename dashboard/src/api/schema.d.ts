@@ -1207,6 +1207,11 @@ export interface components {
             accountId: string;
             /** Format: int64 */
             amount: number;
+            /**
+             * Format: int64
+             * @description The `settle_batch` it went into (`receipts.settled` and `receipts.failed` events name it).
+             */
+            batchId?: number | null;
             challengeId: string;
             expiresAt: string;
             receivedAt: string;
@@ -1283,6 +1288,8 @@ export interface components {
             cap: number;
             /** @description The Settlement Program session account. */
             channel: string;
+            /** @description When the agent reported the voucher `runningTotal` comes from (`null` before any). */
+            lastVoucherAt?: string | null;
             openedAt: string;
             /**
              * Format: int64

@@ -327,6 +327,8 @@ pub struct ReceiptView {
     /// Why the chain did not settle it (`rejected` only): the policy's refusal code
     /// (`over_daily_limit` …), `escalation_required`, or why its batch failed.
     rejection_reason: Option<String>,
+    /// The `settle_batch` it went into (`receipts.settled` and `receipts.failed` events name it).
+    batch_id: Option<i64>,
     received_at: String,
     settled_at: Option<String>,
 }
@@ -403,6 +405,7 @@ pub(crate) async fn list_receipts(
                 expires_at: r.expires_at,
                 settlement_tx_signature: r.settlement_tx_signature,
                 rejection_reason: r.rejection_reason,
+                batch_id: r.batch_id,
                 received_at: r.received_at,
                 settled_at: r.settled_at,
             })

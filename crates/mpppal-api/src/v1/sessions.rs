@@ -53,6 +53,8 @@ pub struct SessionView {
     settlement_tx_signature: Option<String>,
     opened_at: String,
     settled_at: Option<String>,
+    /// When the agent reported the voucher `runningTotal` comes from (`null` before any).
+    last_voucher_at: Option<String>,
 }
 
 impl From<SessionRow> for SessionView {
@@ -71,6 +73,7 @@ impl From<SessionRow> for SessionView {
             settlement_tx_signature: s.settlement_tx_signature,
             opened_at: s.opened_at,
             settled_at: s.settled_at,
+            last_voucher_at: s.last_voucher_at,
         }
     }
 }

@@ -42,7 +42,7 @@ export function ReceiptsPage() {
                 <th scope="col">Recipient</th>
                 <th scope="col" className="num">Amount</th>
                 <th scope="col">Status</th>
-                <th scope="col">Batch transaction</th>
+                <th scope="col">Batch</th>
                 <th scope="col">Rejection reason</th>
                 <th scope="col">Received</th>
                 <th scope="col">Expires</th>
@@ -56,7 +56,11 @@ export function ReceiptsPage() {
                   <td><Address value={r.recipient} /></td>
                   <td className="num"><Money value={r.amount} /></td>
                   <td><Status value={r.status} /></td>
-                  <td><TxLink signature={r.settlementTxSignature} />{r.settledAt && <div className="hint"><Time value={r.settledAt} /></div>}</td>
+                  <td>
+                    <TxLink signature={r.settlementTxSignature} />
+                    {r.batchId != null && <div className="hint">batch {r.batchId}</div>}
+                    {r.settledAt && <div className="hint"><Time value={r.settledAt} /></div>}
+                  </td>
                   <td>{r.rejectionReason ?? "—"}</td>
                   <td><Time value={r.receivedAt} /></td>
                   <td><Time value={r.expiresAt} /></td>

@@ -54,7 +54,14 @@ export function SessionDetailPage() {
               <dt>Deposit</dt>
               <dd><Money value={s.cap} /></dd>
               <dt>Latest voucher</dt>
-              <dd><Meter label="Latest voucher against the deposit" value={s.runningTotal} max={s.cap} /></dd>
+              <dd>
+                <Meter label="Latest voucher against the deposit" value={s.runningTotal} max={s.cap} />
+                {s.lastVoucherAt && (
+                  <div className="hint">
+                    reported by the agent <Time value={s.lastVoucherAt} />
+                  </div>
+                )}
+              </dd>
               <dt>Paid at settlement</dt>
               <dd><Money value={s.paid} /></dd>
               <dt>Settlement transaction</dt>

@@ -394,6 +394,7 @@ class ReceiptResults(ApiModel):
 class ReceiptView(ApiModel):
     account_id: str = Field(alias="accountId")
     amount: int = Field(alias="amount")
+    batch_id: int | None = Field(default=None, alias="batchId")
     challenge_id: str = Field(alias="challengeId")
     expires_at: str = Field(alias="expiresAt")
     received_at: str = Field(alias="receivedAt")
@@ -447,6 +448,7 @@ class SessionView(ApiModel):
     account_id: str = Field(alias="accountId")
     cap: int = Field(alias="cap")
     channel: str = Field(alias="channel")
+    last_voucher_at: str | None = Field(default=None, alias="lastVoucherAt")
     opened_at: str = Field(alias="openedAt")
     paid: int | None = Field(default=None, alias="paid")
     payee: str = Field(alias="payee")
