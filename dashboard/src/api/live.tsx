@@ -68,7 +68,12 @@ export function LiveEvents({ enabled, children }: { enabled: boolean; children: 
     };
     const connect = () => {
       source = new EventSource("/v1/events");
-      source.onopen = () => setLive(true);
+      // The stream starts with the next event: whatever happened between loading a page's data
+      // and this (re)connection would be missed, so everything shown is read again once.
+      source.onopen = () => {
+        setLive(true);
+        void client.invalidateQueries();
+      };
       source.onmessage = onEvent;
       for (const type of EVENT_TYPES) source.addEventListener(type, onEvent);
       source.onerror = () => {
