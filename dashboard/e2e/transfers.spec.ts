@@ -18,9 +18,9 @@ test("transfers filter by status and account, and export every page as CSV", asy
   await page.getByLabel("Account").selectOption(settled!.accountId);
   await expect(table.getByRole("link", { name: settled!.transferId })).toBeVisible();
   // A date range that ends before today shows nothing.
-  await page.getByLabel("To").fill("2020-01-01");
+  await page.getByLabel("To", { exact: true }).fill("2020-01-01");
   await expect(page.getByText("No transfers match.")).toBeVisible();
-  await page.getByLabel("To").fill("");
+  await page.getByLabel("To", { exact: true }).fill("");
   await expectAccessible(page, "transfers");
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
