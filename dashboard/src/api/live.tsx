@@ -5,6 +5,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { WEBHOOK_EVENTS } from "@/components/webhooks/events";
 
 const POLL_MS = 5000;
 
@@ -34,26 +35,8 @@ export function staleRoots(type: string): string[] {
   }
 }
 
-export const EVENT_TYPES = [
-  "transfer.created",
-  "transfer.settled",
-  "transfer.failed",
-  "transfer.rejected",
-  "receipts.settled",
-  "receipts.failed",
-  "escalation.created",
-  "escalation.required",
-  "escalation.approved",
-  "escalation.denied",
-  "escalation.expired",
-  "session.opened",
-  "session.settled",
-  "policy.updated",
-  "account.paused",
-  "account.unpaused",
-  "reconciliation.difference",
-  "webhook.disabled",
-];
+/** The event types the stream carries: the API's own list (`EventType` in its description). */
+export const EVENT_TYPES: readonly string[] = WEBHOOK_EVENTS;
 
 export function LiveEvents({ enabled, children }: { enabled: boolean; children: ReactNode }) {
   const client = useQueryClient();
