@@ -170,28 +170,30 @@ impl Chain {
 
     /// The newest transaction that touched `address`.
     pub async fn last_signature(&self, address: &Pubkey) -> Result<String, Problem> {
-        let signatures = self
-            .rpc
-            .get_signatures_for_address(address)
-            .await
-            .map_err(|e| unavailable(&e))?;
-        signatures
+        self.signatures(address)
+            .await?
             .first()
-            .map(|s| s.signature.clone())
-            .ok_or_else(|| rejected(format!("the chain lists no transaction of {address}")))
+            .cloned()
+            .ok_or_else(|| no_history(address))
     }
 
     /// The oldest transaction that touched `address` (for a wallet: the one that created it).
     pub async fn first_signature(&self, address: &Pubkey) -> Result<String, Problem> {
-        let signatures = self
+        self.signatures(address)
+            .await?
+            .last()
+            .cloned()
+            .ok_or_else(|| no_history(address))
+    }
+
+    /// The transactions that touched `address`, newest first.
+    async fn signatures(&self, address: &Pubkey) -> Result<Vec<String>, Problem> {
+        let found = self
             .rpc
             .get_signatures_for_address(address)
             .await
             .map_err(|e| unavailable(&e))?;
-        signatures
-            .last()
-            .map(|s| s.signature.clone())
-            .ok_or_else(|| rejected(format!("the chain lists no transaction of {address}")))
+        Ok(found.into_iter().map(|s| s.signature).collect())
     }
 
     /// The wallet at `address`, or `None` if there is no MPPPal wallet there.
@@ -236,6 +238,10 @@ fn unavailable(e: &ClientError) -> Problem {
         "chain_unavailable",
         "the Solana RPC node did not answer; nothing was changed",
     )
+}
+
+fn no_history(address: &Pubkey) -> Problem {
+    rejected(format!("the chain lists no transaction of {address}"))
 }
 
 fn rejected(detail: String) -> Problem {

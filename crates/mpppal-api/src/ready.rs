@@ -167,16 +167,6 @@ impl Checks {
     }
 }
 
-/// 503 `not_ready` for a Redis failure during a request; the cause goes to the log only.
-pub(crate) fn redis_down(e: redis::RedisError) -> crate::problem::Problem {
-    tracing::error!(error = %e, "redis error");
-    crate::problem::Problem::new(
-        axum::http::StatusCode::SERVICE_UNAVAILABLE,
-        "not_ready",
-        "redis: the request could not be completed",
-    )
-}
-
 /// "ok", or why not in words that say nothing of the dependency's own error text (which goes
 /// to the log: `/ready` answers anyone).
 async fn within<E: std::fmt::Display>(

@@ -151,7 +151,7 @@ async fn check(deps: &Dependencies, request: Request) -> Result<Request, Problem
     if !deps
         .remember_signature(&stored.key_id, &signed.signature, WINDOW_SECONDS * 2)
         .await
-        .map_err(crate::ready::redis_down)?
+        .map_err(Problem::redis)?
     {
         return Err(unauthorized(
             "replayed",

@@ -92,6 +92,16 @@ impl Problem {
         )
     }
 
+    /// 503: Redis failed the request; the cause goes to the log, not to the caller.
+    pub fn redis(e: redis::RedisError) -> Self {
+        tracing::error!(error = %e, "redis error");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            "redis: the request could not be completed",
+        )
+    }
+
     /// 404: no such thing for this operator (another operator's things do not exist here).
     pub fn not_found(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", detail)

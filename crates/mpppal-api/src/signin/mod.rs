@@ -160,10 +160,6 @@ fn signin(deps: &Dependencies) -> Result<&SignIn, Problem> {
     })
 }
 
-fn redis_down(e: redis::RedisError) -> Problem {
-    crate::ready::redis_down(e)
-}
-
 /// What the callback needs to finish a sign-in, kept in Redis under its `state`.
 #[derive(Serialize, Deserialize)]
 struct Pending {
@@ -197,7 +193,7 @@ pub(crate) async fn login(State(deps): State<Arc<Dependencies>>) -> Result<Respo
         browser: hex::encode(Sha256::digest(binding.as_bytes())),
     })
     .expect("serialises");
-    let mut redis = deps.redis().await.map_err(redis_down)?;
+    let mut redis = deps.redis().await.map_err(Problem::redis)?;
     redis::cmd("SET")
         .arg(format!("mpppal:login:{}", state.secret()))
         .arg(pending)
@@ -205,7 +201,7 @@ pub(crate) async fn login(State(deps): State<Arc<Dependencies>>) -> Result<Respo
         .arg(LOGIN_SECONDS)
         .query_async::<()>(&mut redis)
         .await
-        .map_err(redis_down)?;
+        .map_err(Problem::redis)?;
     Ok((
         StatusCode::SEE_OTHER,
         [
@@ -283,13 +279,13 @@ async fn finish(
     let (Some(code), Some(state)) = (back.code, back.state) else {
         return Err(Problem::invalid("code and state are required"));
     };
-    let mut redis = deps.redis().await.map_err(redis_down)?;
+    let mut redis = deps.redis().await.map_err(Problem::redis)?;
     // GETDEL: a state is good for one callback, so a replayed redirect cannot sign in again.
     let pending: Option<String> = redis::cmd("GETDEL")
         .arg(format!("mpppal:login:{state}"))
         .query_async(&mut redis)
         .await
-        .map_err(redis_down)?;
+        .map_err(Problem::redis)?;
     let pending: Pending = pending
         .and_then(|p| serde_json::from_str(&p).ok())
         .ok_or_else(|| {
